@@ -1,0 +1,54 @@
+// Entry point of the `tributary` command line: dispatches to one command, maps typed errors to
+// clear messages and exit codes (1: the input is bad or the work failed; 2: the call was wrong).
+import { CliUsageError, formatHelp, parseCommandArgs, type CommandSpec } from './command.js';
+import { generateCommand } from './commands/generate.js';
+import { validateCommand } from './commands/validate.js';
+import type { CliIo } from './io.js';
+
+export const COMMANDS: readonly CommandSpec[] = [generateCommand, validateCommand];
+
+export function formatMainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    'Usage: tributary <command> [options]',
+    '',
+    'Hierarchical Bayesian marketing mix modeling.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'Run "tributary <command> --help" for the options of a command.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(formatMainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`tributary: unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}.\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(formatHelp(command));
+    return 0;
+  }
+  try {
+    return await command.run(parseCommandArgs(command, rest), io);
+  } catch (e) {
+    if (e instanceof CliUsageError) {
+      io.err(`tributary ${command.name}: ${e.message}\nRun "tributary ${command.name} --help" for usage.\n`);
+      return 2;
+    }
+    if (e instanceof Error && typeof (e as { code?: unknown }).code === 'string') {
+      // A TributaryError from a package: its message already says what, where and what to do.
+      io.err(`tributary ${command.name}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

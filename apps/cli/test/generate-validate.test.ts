@@ -1,0 +1,141 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run, tempDir } from './helpers.js';
+
+let dir: string;
+let csv: string;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  const res = await run(['generate', '--seed', '42', '--out', 'data'], dir);
+  expect(res.stderr).toBe('');
+  expect(res.code).toBe(0);
+  csv = await readFile(join(dir, 'data', 'volta_marketing.csv'), 'utf8');
+});
+
+describe('tributary generate', () => {
+  it('writes the CSV and the ground truth and prints the summary', async () => {
+    const truth = JSON.parse(await readFile(join(dir, 'data', 'ground_truth.json'), 'utf8'));
+    expect(truth['beta_mu']).toBeDefined();
+    expect(csv.split('\n')[0]).toContain('streaming_revenue');
+  });
+
+  it('is reproducible: the same seed gives byte-identical files, another seed differs', async () => {
+    const again = await tempDir();
+    await run(['generate', '--seed', '42', '--out', 'd'], again);
+    expect(await readFile(join(again, 'd', 'volta_marketing.csv'), 'utf8')).toBe(csv);
+    await run(['generate', '--seed', '43', '--out', 'e'], again);
+    expect(await readFile(join(again, 'e', 'volta_marketing.csv'), 'utf8')).not.toBe(csv);
+  });
+
+  it('rejects an unknown scenario and an unknown flag with exit code 2', async () => {
+    const a = await run(['generate', '--scenario', 'nope', '--out', 'x'], dir);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('--scenario');
+    const b = await run(['generate', '--colour', 'red'], dir);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('--colour');
+  });
+});
+
+describe('tributary validate', () => {
+  it('accepts the generated VOLTA file', async () => {
+    const res = await run(['validate', 'data/volta_marketing.csv'], dir);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('valid');
+    for (const m of ['DE', 'UK', 'FR', 'NL', 'ES', 'IT', 'PL', 'SE']) expect(res.stdout).toContain(m);
+  });
+
+  const lines = () => csv.trimEnd().split('\n');
+  const header = () => lines()[0]!.split(',');
+  const col = (name: string) => header().indexOf(name);
+  const setCell = (rows: string[], line: number, column: string, value: string) => {
+    const cells = rows[line - 1]!.split(',');
+    cells[col(column)] = value;
+    rows[line - 1] = cells.join(',');
+  };
+
+  async function validateText(text: string, extra: string[] = []) {
+    const file = join(dir, `bad-${Math.abs(hash(text))}.csv`);
+    await writeFile(file, text);
+    return run(['validate', file, ...extra], dir);
+  }
+
+  it('rejects a negative spend, naming line and column', async () => {
+    const rows = lines();
+    setCell(rows, 5, 'meta_spend', '-20');
+    const res = await validateText(rows.join('\n') + '\n');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/line 5\b.*meta_spend/);
+    expect(res.stderr).toContain('-20');
+  });
+
+  it('rejects a duplicate market-week, naming the line', async () => {
+    const rows = lines();
+    rows.push(rows[3]!);
+    const res = await validateText(rows.join('\n') + '\n');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(new RegExp(`line ${rows.length}\\b`));
+    expect(res.stderr).toMatch(/duplicate/i);
+  });
+
+  it('rejects a date off the weekly grid, naming line and column', async () => {
+    const rows = lines();
+    const d = rows[199]!.split(',')[col('date')]!;
+    const shifted = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    setCell(rows, 200, 'date', shifted);
+    const res = await validateText(rows.join('\n') + '\n');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/line 200\b.*date/);
+  });
+
+  it('rejects a non-numeric cell, naming line, column and value', async () => {
+    const rows = lines();
+    setCell(rows, 9, 'tiktok_spend', 'abc');
+    const res = await validateText(rows.join('\n') + '\n');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/line 9\b.*tiktok_spend/);
+    expect(res.stderr).toContain('abc');
+  });
+
+  it('rejects a file without the target column, naming the column and the option', async () => {
+    const res = await validateText(csv, ['--target', 'revenue']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/line 1\b.*revenue/);
+  });
+
+  it('rejects an empty file', async () => {
+    const res = await validateText('');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/empty/i);
+  });
+
+  it('lists every problem, not just the first', async () => {
+    const rows = lines();
+    setCell(rows, 5, 'meta_spend', '-20');
+    setCell(rows, 9, 'tiktok_spend', 'abc');
+    const res = await validateText(rows.join('\n') + '\n');
+    expect(res.stderr).toMatch(/line 5\b/);
+    expect(res.stderr).toMatch(/line 9\b/);
+  });
+
+  it('reports a missing file clearly', async () => {
+    const res = await run(['validate', 'no/such.csv'], dir);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('no/such.csv');
+  });
+
+  it('requires FILE and prints help', async () => {
+    expect((await run(['validate'], dir)).code).toBe(2);
+    const help = await run(['validate', '--help'], dir);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--target');
+  });
+});
+
+function hash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
