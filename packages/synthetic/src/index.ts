@@ -1,1 +1,15 @@
-export {};
+// Public surface of @tributary/synthetic. Every export is listed by name; the export list is
+// snapshotted in test/exports.test.ts, so changing it is a deliberate act.
+
+export type { ChannelConfig, MarketConfig, ScenarioConfig, TransformSettings } from './config.js';
+export { validateScenarioConfig } from './config.js';
+
+export type { GeneratedScenario, GroundTruth, MarketTruth, SyntheticRow } from './generate.js';
+export { formatCsv, formatGroundTruth, generateScenario } from './generate.js';
+
+export type { ScenarioName } from './presets.js';
+export { isScenarioName, listScenarios, scenarioPreset, SCENARIOS } from './presets.js';
+
+export { GROUND_TRUTH_FILE, scenarioCsvFileName, writeScenario } from './write.js';
+
+export { SCENARIO_CONFIG_ERROR_CODE, ScenarioConfigError } from './errors.js';

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import * as api from '../src/index.js';
+
+describe('public surface', () => {
+  it('exports exactly these names (change on purpose, then update the snapshot)', () => {
+    expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
+      [
+        "GROUND_TRUTH_FILE",
+        "SCENARIOS",
+        "SCENARIO_CONFIG_ERROR_CODE",
+        "ScenarioConfigError",
+        "formatCsv",
+        "formatGroundTruth",
+        "generateScenario",
+        "isScenarioName",
+        "listScenarios",
+        "scenarioCsvFileName",
+        "scenarioPreset",
+        "validateScenarioConfig",
+        "writeScenario",
+      ]
+    `);
+  });
+});
