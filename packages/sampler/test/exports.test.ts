@@ -1,0 +1,58 @@
+// The public surface changes only on purpose: update this list with every new export.
+import { expect, it } from 'vitest';
+import * as sampler from '../src/index.js';
+
+it('exports exactly these runtime names', () => {
+  expect(Object.keys(sampler).sort()).toMatchInlineSnapshot(`
+    [
+      "DEFAULT_HDI_PROB",
+      "DiagnosticsError",
+      "MAX_INIT_TRIES",
+      "SamplerError",
+      "SamplingAbortedError",
+      "autocovariance",
+      "buildChainRng",
+      "buildDenseMetric",
+      "buildDiagMetric",
+      "buildNutsScratch",
+      "buildRng",
+      "buildUnitMetric",
+      "ebfmi",
+      "essBasic",
+      "essBulk",
+      "essMean",
+      "essQuantile",
+      "essSd",
+      "essTail",
+      "extractColumn",
+      "finalDualAveraging",
+      "finalWelfordCovar",
+      "finalWelfordVar",
+      "findInitialPoint",
+      "formatSummaryCsv",
+      "getParameterDraws",
+      "hdi",
+      "initDualAveraging",
+      "initState",
+      "initStepSize",
+      "initWelfordCovar",
+      "initWelfordVar",
+      "leapfrog",
+      "mcseMean",
+      "mcseQuantile",
+      "mcseSd",
+      "nutsTransition",
+      "quantile",
+      "restartDualAveraging",
+      "rhat",
+      "rhatBasic",
+      "sample",
+      "summarize",
+      "summaryColumnNames",
+      "updateDualAveraging",
+      "updateWelfordCovar",
+      "updateWelfordVar",
+      "windowSchedule",
+    ]
+  `);
+});
