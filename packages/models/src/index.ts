@@ -1,0 +1,24 @@
+/**
+ * Public surface of `@tributary/models` (listed one by one; test/exports.test.ts snapshots the
+ * runtime names). The models follow shared/design/model-spec.md §2–§6; README.md documents the
+ * parameter layout, the prior keys and the Stan equivalence.
+ */
+export { ModelError, PriorsError } from './errors.js';
+export type { ModelErrorCode } from './errors.js';
+export type { Layout, ModelKind, UnconstrainedOffsets } from './layout.js';
+export { buildModel } from './model.js';
+export type {
+  BuildModelOptions,
+  ChannelTransform,
+  Contributions,
+  GradientPath,
+  Likelihood,
+  Model,
+  OutputScale,
+} from './model.js';
+export type { PanelData } from './panel.js';
+export { DEFAULT_PRIORS, PRIOR_KEYS, loadPriors, parsePriors, resolvePriors } from './priors.js';
+export type { HalfNormalPrior, NormalPrior, Priors } from './priors.js';
+export type { Rng } from './random.js';
+export { MODEL_MODULE_URL, buildModelFromSpec, modelWorkerTarget } from './spec.js';
+export type { ModelSpec } from './spec.js';

@@ -1,0 +1,21 @@
+// The public surface of @tributary/models, snapshotted (conventions.md: "a test snapshots the export list").
+import { expect, it } from 'vitest';
+import * as mod from '../src/index.js';
+
+// The public surface changes only on purpose: update this list together with src/index.ts
+// and the README.
+it('exports exactly the documented names', () => {
+  expect(Object.keys(mod).sort()).toEqual([
+    'DEFAULT_PRIORS',
+    'MODEL_MODULE_URL',
+    'ModelError',
+    'PRIOR_KEYS',
+    'PriorsError',
+    'buildModel',
+    'buildModelFromSpec',
+    'loadPriors',
+    'modelWorkerTarget',
+    'parsePriors',
+    'resolvePriors',
+  ]);
+});
