@@ -25,7 +25,7 @@ export interface CommandSpec {
 
 export interface ParsedArgs {
   positionals: string[];
-  values: Record<string, string | boolean | string[] | undefined>;
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
 }
 
 /** A mistake in how the command was called: printed with a pointer to --help, exit code 2. */

@@ -1,11 +1,12 @@
 // Entry point of the `tributary` command line: dispatches to one command, maps typed errors to
 // clear messages and exit codes (1: the input is bad or the work failed; 2: the call was wrong).
 import { CliUsageError, formatHelp, parseCommandArgs, type CommandSpec } from './command.js';
+import { fitCommand } from './commands/fit.js';
 import { generateCommand } from './commands/generate.js';
 import { validateCommand } from './commands/validate.js';
 import type { CliIo } from './io.js';
 
-export const COMMANDS: readonly CommandSpec[] = [generateCommand, validateCommand];
+export const COMMANDS: readonly CommandSpec[] = [generateCommand, validateCommand, fitCommand];
 
 export function formatMainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -44,8 +45,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.err(`tributary ${command.name}: ${e.message}\nRun "tributary ${command.name} --help" for usage.\n`);
       return 2;
     }
-    if (e instanceof Error && typeof (e as { code?: unknown }).code === 'string') {
-      // A TributaryError from a package: its message already says what, where and what to do.
+    const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
+    if (code === 'ABORTED') return 130;
+    if (e instanceof Error && typeof code === 'string') {
+      // A typed error from a package: its message already says what, where and what to do.
       io.err(`tributary ${command.name}: ${e.message}\n`);
       return 1;
     }

@@ -77,7 +77,7 @@ describe('tributary validate', () => {
     const res = await validateText(rows.join('\n') + '\n');
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(new RegExp(`line ${rows.length}\\b`));
-    expect(res.stderr).toMatch(/duplicate/i);
+    expect(res.stderr).toMatch(/already has a row for this date/);
   });
 
   it('rejects a date off the weekly grid, naming line and column', async () => {

@@ -1,0 +1,232 @@
+// `tributary fit`: validate the data, build the model(s), sample with NUTS (chains on worker
+// threads), and write one results folder per model atomically.
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { buildPanel, parseMarketingCsv, TributaryError } from '@tributary/data';
+import { buildModel, loadPriors, modelWorkerTarget, type Model, type ModelKind } from '@tributary/models';
+import { formatSummaryCsv, sample, summarize, type Posterior, type SummaryRow } from '@tributary/sampler';
+import { CliUsageError, intOption, type CommandSpec } from '../command.js';
+import { writeDirAtomic } from '../util/atomic.js';
+import { formatDrawsCsv } from '../util/csv.js';
+import { ProgressDisplay } from '../util/progress.js';
+import { packageVersion } from '../util/versions.js';
+import { dataOptions } from './validate.js';
+
+const KINDS: readonly ModelKind[] = ['pooled', 'unpooled', 'hierarchical'];
+
+export const fitCommand: CommandSpec = {
+  name: 'fit',
+  summary: 'Fit pooled, unpooled and/or hierarchical models with NUTS and write results/<model>/.',
+  positionals: [{ name: 'FILE', description: 'Long CSV, one row per market-week (validated first).', required: true }],
+  options: {
+    model: { type: 'string', valueName: 'KIND', description: 'pooled, unpooled, hierarchical or all.', default: 'hierarchical' },
+    target: { type: 'string', valueName: 'NAME', description: 'Target column.', default: 'streaming_revenue' },
+    channels: { type: 'string', valueName: 'A,B', description: 'Media spend columns (default: every *_spend column).' },
+    controls: { type: 'string', valueName: 'C,D', description: 'Control columns entering linearly.' },
+    chains: { type: 'string', valueName: 'N', description: 'Number of chains.', default: '4' },
+    warmup: { type: 'string', valueName: 'N', description: 'Warmup iterations per chain.', default: '1000' },
+    draws: { type: 'string', valueName: 'N', description: 'Post-warmup draws per chain.', default: '1000' },
+    seed: { type: 'string', valueName: 'N', description: 'Random seed; the same seed gives identical draws.', default: '42' },
+    'target-accept': { type: 'string', valueName: 'P', description: 'Target acceptance of step-size adaptation, in (0, 1).', default: '0.8' },
+    'max-treedepth': { type: 'string', valueName: 'N', description: 'Maximum NUTS tree depth.', default: '10' },
+    metric: { type: 'string', valueName: 'KIND', description: 'Adapted metric: diag or dense.', default: 'diag' },
+    likelihood: { type: 'string', valueName: 'KIND', description: 'normal or student-t (ν = 5).', default: 'normal' },
+    'learn-transforms': { type: 'boolean', description: 'Learn adstock α and Hill K, S per channel.' },
+    priors: { type: 'string', valueName: 'FILE', description: 'JSON or YAML file overriding the default priors.' },
+    parallel: { type: 'string', valueName: 'N', description: 'Worker threads (0 = run chains in this thread; default: one per core).' },
+    out: { type: 'string', valueName: 'DIR', description: 'Results folder; each model goes to DIR/<model>/.', default: 'results' },
+    quiet: { type: 'boolean', description: 'No progress output.' },
+  },
+  examples: [
+    'tributary fit data/volta_marketing.csv --model all',
+    'tributary fit data/volta_marketing.csv --model hierarchical --chains 4 --warmup 1000 --draws 1000 --seed 1',
+    'tributary fit sales.csv --target revenue --learn-transforms --priors priors.yaml --out results/',
+  ],
+  async run(args, io) {
+    const v = args.values;
+    const kinds = parseKinds(String(v.model));
+    const chains = intOption(v.chains, 'chains', 1, 64);
+    const warmup = intOption(v.warmup, 'warmup', 0, 1_000_000);
+    const draws = intOption(v.draws, 'draws', 1, 1_000_000);
+    const seed = intOption(v.seed, 'seed', 0, 2 ** 32 - 1);
+    const targetAccept = Number(v['target-accept']);
+    if (!(targetAccept > 0 && targetAccept < 1)) throw new CliUsageError(`--target-accept must be a number in (0, 1), got "${String(v['target-accept'])}"`);
+    const maxTreeDepth = intOption(v['max-treedepth'], 'max-treedepth', 1, 20);
+    const metric = String(v.metric);
+    if (metric !== 'diag' && metric !== 'dense') throw new CliUsageError(`--metric must be diag or dense, got "${metric}"`);
+    const likelihood = String(v.likelihood);
+    if (likelihood !== 'normal' && likelihood !== 'student-t') throw new CliUsageError(`--likelihood must be normal or student-t, got "${likelihood}"`);
+    const parallel = v.parallel === undefined ? true : intOption(v.parallel, 'parallel', 0, 256) || false;
+    const learnTransforms = v['learn-transforms'] === true;
+
+    // 1. Validate before anything else (no sampling on bad data).
+    const file = resolve(io.cwd, args.positionals[0]!);
+    const text = await readText(file);
+    const opts = dataOptions(v);
+    const panel = buildPanel(parseMarketingCsv(text, opts));
+    const priorsPath = v.priors === undefined ? undefined : resolve(io.cwd, String(v.priors));
+    const priors = priorsPath === undefined ? undefined : loadPriors(priorsPath);
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    const outRoot = resolve(io.cwd, String(v.out));
+
+    // Ctrl-C: abort sampling; the atomic writer leaves no half-written folder behind.
+    const controller = new AbortController();
+    const onSigint = () => {
+      io.err('\nInterrupted: stopping the chains; nothing is written.\n');
+      controller.abort();
+    };
+    process.once('SIGINT', onSigint);
+    try {
+      for (const kind of kinds) {
+        const options = { learnTransforms, likelihood, ...(priors ? { priors } : {}) } as const;
+        const model = buildModel(panel, { kind, ...options });
+        const display = v.quiet ? undefined : new ProgressDisplay(io.err, io.isTty, chains, kind);
+        const started = Date.now();
+        const posterior = await sample(modelWorkerTarget({ panel, kind, options }), {
+          chains,
+          warmup,
+          draws,
+          seed,
+          targetAccept,
+          maxTreeDepth,
+          metric,
+          parallel,
+          signal: controller.signal,
+          ...(display ? { onProgress: (e) => display.update(e) } : {}),
+        });
+        display?.finish();
+        const constrained = constrainDraws(model, posterior);
+        const summary = summarize(constrained, model.constrainedDim, model.constrainedNames as string[]);
+        const verdict = buildVerdict(posterior, summary, maxTreeDepth);
+        const dir = join(outRoot, kind);
+        await writeDirAtomic(dir, async (tmp) => {
+          const manifest = {
+            tributary_results_version: 1,
+            model: kind,
+            created_by: `tributary ${packageVersion('tributary')}`,
+            options: { chains, warmup, draws, seed, target_accept: targetAccept, max_treedepth: maxTreeDepth, metric, likelihood, learn_transforms: learnTransforms, parallel },
+            priors: model.priors,
+            priors_file: priorsPath ?? null,
+            transforms: Object.fromEntries(model.channels.map((c, i) => [c, model.transforms[i]])),
+            data: { path: file, sha256, rows: panel.numObs, target: panel.target, channels: panel.channels, controls: panel.controls, ...opts },
+            markets: panel.markets,
+            channels: panel.channels,
+            target: panel.target,
+            seed,
+            parameter_names: model.constrainedNames,
+            unconstrained_names: model.parameterNames,
+            package_versions: Object.fromEntries(
+              ['tributary', '@tributary/data', '@tributary/transforms', '@tributary/models', '@tributary/sampler'].map((n) => [n, packageVersion(n)]),
+            ),
+            node_version: process.version,
+            timing: {
+              warmup_seconds: posterior.warmupSeconds,
+              sampling_seconds: posterior.samplingSeconds,
+              wall_seconds: posterior.wallSeconds,
+              total_seconds: (Date.now() - started) / 1000,
+            },
+            adaptation: { step_size: posterior.stepSize },
+            diagnostics: verdict.numbers,
+          };
+          await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+          await writeFile(join(tmp, 'draws.csv'), formatDrawsCsv(constrained, model.constrainedNames));
+          await writeFile(join(tmp, 'sample_stats.csv'), formatSampleStatsCsv(posterior));
+          await writeFile(join(tmp, 'summary.csv'), formatSummaryCsv(summary));
+        });
+        io.out(`${kind}: wrote ${dir}\n${verdict.text}\n`);
+      }
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+    return 0;
+  },
+};
+
+function parseKinds(value: string): ModelKind[] {
+  if (value === 'all') return [...KINDS];
+  if ((KINDS as readonly string[]).includes(value)) return [value as ModelKind];
+  throw new CliUsageError(`--model must be pooled, unpooled, hierarchical or all, got "${value}"`);
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TributaryError('FILE_NOT_FOUND', `cannot read ${file} (${code ?? String(e)}); check the path.`);
+  }
+}
+
+/** Constrained draws per chain (numDraws × constrainedDim, row-major) in constrainedNames order. */
+export function constrainDraws(model: Model, posterior: Posterior): Float64Array[] {
+  const dim = posterior.dim;
+  const cdim = model.constrainedDim;
+  return posterior.draws.map((chain) => {
+    const out = new Float64Array(posterior.numDraws * cdim);
+    for (let i = 0; i < posterior.numDraws; i++) {
+      model.constrain(chain.subarray(i * dim, (i + 1) * dim), out.subarray(i * cdim, (i + 1) * cdim));
+    }
+    return out;
+  });
+}
+
+const STAT_NAMES = ['stepsize', 'treedepth', 'n_leapfrog', 'divergent', 'energy', 'accept_stat', 'lp'] as const;
+
+function formatSampleStatsCsv(posterior: Posterior): string {
+  const lines = [['.chain', '.iteration', ...STAT_NAMES].join(',')];
+  for (let c = 0; c < posterior.numChains; c++) {
+    for (let i = 0; i < posterior.numDraws; i++) {
+      lines.push([c + 1, i + 1, ...STAT_NAMES.map((s) => posterior.sampleStats[s][c]![i]!)].join(','));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+interface Verdict {
+  text: string;
+  numbers: { divergences: number; divergent_percent: number; max_rhat: number; min_ess_bulk: number; min_ess_tail: number; max_treedepth_hits: number };
+}
+
+function buildVerdict(posterior: Posterior, summary: readonly SummaryRow[], maxTreeDepth: number): Verdict {
+  let divergences = 0;
+  let total = 0;
+  for (const d of posterior.sampleStats.divergent) {
+    for (const x of d) divergences += x;
+    total += d.length;
+  }
+  const finite = (xs: number[]) => xs.filter((x) => Number.isFinite(x));
+  const rhats = finite(summary.map((r) => r.rHat));
+  const bulk = finite(summary.map((r) => r.essBulk));
+  const tail = finite(summary.map((r) => r.essTail));
+  const maxRhat = rhats.length ? Math.max(...rhats) : NaN;
+  const minBulk = bulk.length ? Math.min(...bulk) : NaN;
+  const minTail = tail.length ? Math.min(...tail) : NaN;
+  const worst = (key: 'rHat' | 'essBulk', pick: (a: number, b: number) => boolean) =>
+    summary.reduce<SummaryRow | undefined>((w, r) => (Number.isFinite(r[key]) && (!w || pick(r[key], w[key])) ? r : w), undefined)?.name ?? '-';
+  const lines = [
+    `  divergences: ${divergences} of ${total} draws (${((100 * divergences) / Math.max(total, 1)).toFixed(2)}%)`,
+    `  max R-hat:   ${maxRhat.toFixed(3)} (${worst('rHat', (a, b) => a > b)})`,
+    `  min ESS:     bulk ${minBulk.toFixed(0)} (${worst('essBulk', (a, b) => a < b)}), tail ${minTail.toFixed(0)}`,
+  ];
+  const advice: string[] = [];
+  if (divergences > 0) advice.push('divergences: raise --target-accept (e.g. 0.95), or check the data and priors');
+  if (maxRhat > 1.01) advice.push('R-hat > 1.01: run more --warmup and --draws; if it persists the chains disagree (multimodality or a bad prior)');
+  if (minBulk < 400) advice.push('ESS < 400: run more --draws, or try --metric dense if parameters are strongly correlated');
+  let hits = 0;
+  for (const t of posterior.sampleStats.treedepth) for (const x of t) if (x >= maxTreeDepth) hits++;
+  if (hits > 0) advice.push(`${hits} draws hit the maximum tree depth: raise --max-treedepth or reparameterize`);
+  lines.push(advice.length ? `  status: needs attention\n${advice.map((a) => `  try: ${a}`).join('\n')}` : '  status: good');
+  return {
+    text: lines.join('\n'),
+    numbers: {
+      divergences,
+      divergent_percent: (100 * divergences) / Math.max(total, 1),
+      max_rhat: maxRhat,
+      min_ess_bulk: minBulk,
+      min_ess_tail: minTail,
+      max_treedepth_hits: hits,
+    },
+  };
+}
+

@@ -1,0 +1,68 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run, tempDir } from './helpers.js';
+
+let dir: string;
+const small = ['--chains', '2', '--warmup', '150', '--draws', '100', '--parallel', '0', '--quiet'];
+
+beforeAll(async () => {
+  dir = await tempDir();
+  const gen = await run(['generate', '--seed', '3', '--out', 'data'], dir);
+  expect(gen.code).toBe(0);
+});
+
+describe('tributary fit', () => {
+  it('writes manifest, draws, sample stats and summary for the hierarchical model', async () => {
+    const res = await run(['fit', 'data/volta_marketing.csv', '--model', 'hierarchical', '--seed', '5', ...small], dir);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('divergences');
+    const out = join(dir, 'results', 'hierarchical');
+    expect((await readdir(out)).sort()).toEqual(['draws.csv', 'manifest.json', 'sample_stats.csv', 'summary.csv']);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.model).toBe('hierarchical');
+    expect(manifest.data.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.markets).toEqual(['DE', 'UK', 'FR', 'NL', 'ES', 'IT', 'PL', 'SE']);
+    expect(manifest.timing.wall_seconds).toBeGreaterThan(0);
+    const draws = (await readFile(join(out, 'draws.csv'), 'utf8')).trimEnd().split('\n');
+    expect(draws).toHaveLength(1 + 2 * 100);
+    const header = draws[0]!;
+    expect(header.startsWith('.chain,.iteration,')).toBe(true);
+    for (const name of ['alpha_mu', 'alpha[DE]', 'delta[PL]', 'gamma[1]', 'beta_mu[meta_spend]', 'beta_sigma[tiktok_spend]', '"beta[SE,radio_spend]"', 'sigma[UK]']) {
+      expect(header).toContain(name);
+    }
+    const stats = (await readFile(join(out, 'sample_stats.csv'), 'utf8')).split('\n')[0];
+    expect(stats).toBe('.chain,.iteration,stepsize,treedepth,n_leapfrog,divergent,energy,accept_stat,lp');
+    const summary = (await readFile(join(out, 'summary.csv'), 'utf8')).split('\n')[0];
+    expect(summary).toBe('name,mean,sd,hdi_3%,hdi_97%,mcse_mean,mcse_sd,ess_bulk,ess_tail,r_hat');
+  });
+
+  it('gives byte-identical draws for the same seed', async () => {
+    await run(['fit', 'data/volta_marketing.csv', '--model', 'pooled', '--seed', '9', '--out', 'r1', ...small], dir);
+    await run(['fit', 'data/volta_marketing.csv', '--model', 'pooled', '--seed', '9', '--out', 'r2', ...small], dir);
+    const a = await readFile(join(dir, 'r1', 'pooled', 'draws.csv'), 'utf8');
+    const b = await readFile(join(dir, 'r2', 'pooled', 'draws.csv'), 'utf8');
+    expect(a).toBe(b);
+  });
+
+  it('validates before sampling and writes nothing on bad data', async () => {
+    const res = await run(['fit', 'data/volta_marketing.csv', '--target', 'revenue', '--out', 'bad', ...small], dir);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/line 1\b.*revenue/);
+    await expect(readdir(join(dir, 'bad'))).rejects.toThrow();
+  });
+
+  it('names the option on bad flags', async () => {
+    for (const [flag, value] of [
+      ['--model', 'mixed'],
+      ['--chains', '0'],
+      ['--target-accept', '1.5'],
+      ['--metric', 'full'],
+    ] as const) {
+      const res = await run(['fit', 'data/volta_marketing.csv', flag, value], dir);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain(flag);
+    }
+  });
+});
