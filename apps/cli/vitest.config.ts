@@ -7,5 +7,6 @@ const conditions = ['@tributary/source', 'module', 'node', 'development|producti
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
-  test: { include: ['test/**/*.test.ts'] },
+  // The CLI tests sample real (small) models; under a busy turbo run they need more than 5 s.
+  test: { include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
 });
