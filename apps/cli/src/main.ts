@@ -1,12 +1,14 @@
 // Entry point of the `tributary` command line: dispatches to one command, maps typed errors to
 // clear messages and exit codes (1: the input is bad or the work failed; 2: the call was wrong).
 import { CliUsageError, formatHelp, parseCommandArgs, type CommandSpec } from './command.js';
+import { compareCommand } from './commands/compare.js';
+import { evaluateCommand } from './commands/evaluate.js';
 import { fitCommand } from './commands/fit.js';
 import { generateCommand } from './commands/generate.js';
 import { validateCommand } from './commands/validate.js';
 import type { CliIo } from './io.js';
 
-export const COMMANDS: readonly CommandSpec[] = [generateCommand, validateCommand, fitCommand];
+export const COMMANDS: readonly CommandSpec[] = [generateCommand, validateCommand, fitCommand, evaluateCommand, compareCommand];
 
 export function formatMainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

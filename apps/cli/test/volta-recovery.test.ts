@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { buildPanel, parseMarketingCsv } from '@tributary/data';
 import { buildModel, type ModelKind } from '@tributary/models';
 import { hdi } from '@tributary/sampler';
+import { loadResults } from '@tributary/evaluation';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readResults } from '../src/util/results.js';
 import { run, tempDir } from './helpers.js';
 
 let dir: string;
@@ -29,14 +29,14 @@ async function roasDraws(kind: ModelKind) {
   const csv = await readFile(join(dir, 'data', 'volta_marketing.csv'), 'utf8');
   const panel = buildPanel(parseMarketingCsv(csv));
   const model = buildModel(panel, { kind });
-  const results = await readResults(join(dir, 'results', kind));
+  const results = await loadResults(join(dir, 'results', kind));
   expect(results.names).toEqual(model.constrainedNames);
   const G = panel.markets.length;
   const C = panel.channels.length;
   const dim = results.names.length;
   const out = new Float64Array(G * C);
-  const perCell = Array.from({ length: G * C }, () => results.chains.map((ch) => new Float64Array(ch.length / dim)));
-  results.chains.forEach((chain, c) => {
+  const perCell = Array.from({ length: G * C }, () => results.draws.map((ch) => new Float64Array(ch.length / dim)));
+  results.draws.forEach((chain, c) => {
     for (let i = 0; i < chain.length / dim; i++) {
       model.roas(chain.subarray(i * dim, (i + 1) * dim), out);
       for (let k = 0; k < G * C; k++) perCell[k]![c]![i] = out[k]!;
@@ -52,7 +52,7 @@ describe('VOLTA recovery', () => {
     let covered = 0;
     for (const c of panel.channels) {
       const j = results.names.indexOf(`beta_mu[${c}]`);
-      const x = results.chains.map((ch) => Float64Array.from({ length: ch.length / dim }, (_, i) => ch[i * dim + j]!));
+      const x = results.draws.map((ch) => Float64Array.from({ length: ch.length / dim }, (_, i) => ch[i * dim + j]!));
       const { lower, upper } = hdi(x, 0.94);
       if (lower <= truth.beta_mu[c]! && truth.beta_mu[c]! <= upper) covered++;
     }

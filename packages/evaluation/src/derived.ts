@@ -1,0 +1,177 @@
+/**
+ * Derived quantities of model-spec.md §6, per posterior draw and then summarised: ROAS and
+ * marginal ROAS per market × channel (`Model.roas`, `Model.marginalRoas`) with mean, sd and the
+ * 94% HDI, the contribution decomposition per market (`Model.contributions`: baseline, trend,
+ * seasonality, controls and each channel, in money over the market's observed weeks), the
+ * posterior-mean fitted values, and the pointwise log-likelihood for PSIS-LOO.
+ *
+ * HDIs are `@tributary/sampler`'s `hdi` (ArviZ's definition: the narrowest interval holding 94%
+ * of the pooled draws). A market-channel without spend has NaN ROAS (no HDI).
+ */
+import type { Panel } from '@tributary/data';
+import type { Model } from '@tributary/models';
+import { DEFAULT_HDI_PROB, hdi } from '@tributary/sampler';
+import { buildLogLikelihoodMatrix, type LogLikelihoodMatrix } from './loo.js';
+import { mean, sd } from './numerics.js';
+import { forEachDraw, type FittedModel } from './rebuild.js';
+import type { ResultsFolder } from './results.js';
+
+export interface IntervalSummary {
+  readonly mean: number;
+  readonly sd: number;
+  readonly hdiLow: number;
+  readonly hdiHigh: number;
+}
+
+/** Mean, sd (n − 1) and HDI of one quantity's pooled draws (NaN for non-finite draws). */
+export function summarizeDraws(x: Float64Array, prob = DEFAULT_HDI_PROB): IntervalSummary {
+  let finite = true;
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) finite = false;
+  if (!finite || x.length === 0) return { mean: NaN, sd: NaN, hdiLow: NaN, hdiHigh: NaN };
+  const h = hdi([x], prob);
+  return { mean: mean(x), sd: sd(x), hdiLow: h.lower, hdiHigh: h.upper };
+}
+
+export interface RoasRow extends IntervalSummary {
+  readonly market: string;
+  readonly channel: string;
+  /** Total spend of the market-channel over its observed weeks (money). */
+  readonly spend: number;
+  /** Posterior mean contribution (money) = ROAS · spend. */
+  readonly contribution: number;
+  readonly marginalMean: number;
+  readonly marginalHdiLow: number;
+  readonly marginalHdiHigh: number;
+  /** 1 = highest posterior-mean ROAS in its market. */
+  readonly rank: number;
+}
+
+export type ContributionComponent = 'baseline' | 'trend' | 'seasonality' | 'controls' | 'channel';
+
+export interface ContributionRow extends IntervalSummary {
+  readonly market: string;
+  /** `baseline`, `trend`, `seasonality`, `controls` or the channel's column name. */
+  readonly name: string;
+  readonly component: ContributionComponent;
+  /** Posterior mean as a share of the market's posterior-mean fitted total (0–1). */
+  readonly share: number;
+}
+
+export interface DerivedSummary {
+  readonly roas: readonly RoasRow[];
+  readonly contributions: readonly ContributionRow[];
+  /** Posterior mean of μ per observed row (money). */
+  readonly fittedMean: Float64Array;
+}
+
+/** ROAS, marginal ROAS and contributions of every draw, summarised (one pass over the draws). */
+export function summarizeDerived(results: ResultsFolder, fitted: FittedModel, options: { hdiProb?: number } = {}): DerivedSummary {
+  const { model, panel } = fitted;
+  const prob = options.hdiProb ?? DEFAULT_HDI_PROB;
+  const G = model.markets.length;
+  const C = model.channels.length;
+  const S = results.numChains * results.numDraws;
+  const N = model.numObs;
+  const roas = new Float64Array(G * C * S);
+  const mroas = new Float64Array(G * C * S);
+  const NC = 4 + C; // baseline, trend, seasonality, controls, channels
+  const contrib = new Float64Array(G * NC * S);
+  const bufR = new Float64Array(G * C);
+  const bufM = new Float64Array(G * C);
+  const mu = new Float64Array(N);
+  const muSum = new Float64Array(N);
+  forEachDraw(results, (draw, _c, _i, s) => {
+    model.roas(draw, bufR);
+    model.marginalRoas(draw, bufM);
+    for (let k = 0; k < G * C; k++) {
+      roas[k * S + s] = bufR[k]!;
+      mroas[k * S + s] = bufM[k]!;
+    }
+    const ct = model.contributions(draw);
+    for (let g = 0; g < G; g++) {
+      const base = g * NC;
+      contrib[(base + 0) * S + s] = ct.baseline[g]!;
+      contrib[(base + 1) * S + s] = ct.trend[g]!;
+      contrib[(base + 2) * S + s] = ct.seasonality[g]!;
+      contrib[(base + 3) * S + s] = ct.controls[g]!;
+      for (let c = 0; c < C; c++) contrib[(base + 4 + c) * S + s] = ct.channels[g]![c]!;
+    }
+    model.mean(draw, mu);
+    for (let n = 0; n < N; n++) muSum[n] = muSum[n]! + mu[n]!;
+  });
+  const fittedMean = muSum.map((v) => v / S);
+
+  const roasRows: RoasRow[] = [];
+  const spendTotal = spendTotals(panel);
+  for (let g = 0; g < G; g++) {
+    const rows: Omit<RoasRow, 'rank'>[] = [];
+    for (let c = 0; c < C; c++) {
+      const k = g * C + c;
+      const r = summarizeDraws(roas.subarray(k * S, (k + 1) * S), prob);
+      const m = summarizeDraws(mroas.subarray(k * S, (k + 1) * S), prob);
+      const cm = mean(contrib.subarray((g * NC + 4 + c) * S, (g * NC + 5 + c) * S));
+      rows.push({
+        market: model.markets[g]!,
+        channel: model.channels[c]!,
+        spend: spendTotal[k]!,
+        contribution: cm,
+        ...r,
+        marginalMean: m.mean,
+        marginalHdiLow: m.hdiLow,
+        marginalHdiHigh: m.hdiHigh,
+      });
+    }
+    const order = rows.map((r, i) => ({ r, i })).sort((a, b) => rankValue(b.r.mean) - rankValue(a.r.mean) || a.i - b.i);
+    const ranks = new Array<number>(C);
+    order.forEach((o, pos) => (ranks[o.i] = pos + 1));
+    rows.forEach((r, i) => roasRows.push({ ...r, rank: ranks[i]! }));
+  }
+
+  const contributions: ContributionRow[] = [];
+  const names: [string, ContributionComponent][] = [
+    ['baseline', 'baseline'],
+    ['trend', 'trend'],
+    ['seasonality', 'seasonality'],
+    ['controls', 'controls'],
+    ...model.channels.map((c): [string, ContributionComponent] => [c, 'channel']),
+  ];
+  for (let g = 0; g < G; g++) {
+    const summaries = names.map((_, j) => summarizeDraws(contrib.subarray((g * NC + j) * S, (g * NC + j + 1) * S), prob));
+    const total = summaries.reduce((acc, x) => acc + x.mean, 0);
+    names.forEach(([name, component], j) => {
+      contributions.push({ market: model.markets[g]!, name, component, ...summaries[j]!, share: summaries[j]!.mean / total });
+    });
+  }
+  return { roas: roasRows, contributions, fittedMean };
+}
+
+function rankValue(x: number): number {
+  return Number.isFinite(x) ? x : -Infinity;
+}
+
+/** Σ observed spend per market-channel (money), G × C row-major. */
+export function spendTotals(panel: Panel): Float64Array {
+  const C = panel.channels.length;
+  const out = new Float64Array(panel.markets.length * C);
+  for (let n = 0; n < panel.numObs; n++) {
+    const g = panel.obsMarket[n]!;
+    for (let c = 0; c < C; c++) out[g * C + c] = out[g * C + c]! + panel.spend[n * C + c]!;
+  }
+  return out;
+}
+
+/**
+ * Pointwise log-likelihood of every draw (column-major: `values[n · S + s]`), on the scale of
+ * the scaled target y / y_scale[g] (`Model.pointwiseLogLik`'s default); chains in order.
+ */
+export function pointwiseLogLikelihood(results: ResultsFolder, model: Model): LogLikelihoodMatrix {
+  const S = results.numChains * results.numDraws;
+  const N = model.numObs;
+  const values = new Float64Array(S * N);
+  const buf = new Float64Array(N);
+  forEachDraw(results, (draw, _c, _i, s) => {
+    model.pointwiseLogLik(draw, buf);
+    for (let n = 0; n < N; n++) values[n * S + s] = buf[n]!;
+  });
+  return buildLogLikelihoodMatrix(values, S, N, results.numChains);
+}

@@ -1,0 +1,285 @@
+/**
+ * Reads a results folder written by `tributary fit` back into memory: `manifest.json`
+ * (validated with zod — the boundary of conventions.md), `draws.csv` (constrained draws in the
+ * layout of R's posterior::as_draws_df: `.chain,.iteration,<parameter names>`) and
+ * `sample_stats.csv` (`.chain,.iteration,stepsize,treedepth,n_leapfrog,divergent,energy,
+ * accept_stat,lp`). Every number is parsed and checked; errors name the file, the line and the
+ * column. `summary.csv` is not read (everything is recomputed from the draws).
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import * as z from 'zod';
+import { EvaluationError } from './errors.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const DRAWS_FILE = 'draws.csv';
+export const SAMPLE_STATS_FILE = 'sample_stats.csv';
+
+const MODEL_KINDS = ['pooled', 'unpooled', 'hierarchical'] as const;
+
+const transformSchema = z.looseObject({
+  adstock: z.enum(['geometric', 'delayed']),
+  alpha: z.number(),
+  theta: z.number(),
+  K: z.number(),
+  S: z.number(),
+  lMax: z.number().int(),
+});
+
+/** The fields of manifest.json that evaluation relies on; other fields are kept as they are. */
+export const manifestSchema = z.looseObject({
+  tributary_results_version: z.literal(1, { error: 'must be 1 (this reader knows version 1 of the results folder)' }),
+  model: z.enum(MODEL_KINDS),
+  options: z.looseObject({
+    chains: z.number().int().positive(),
+    warmup: z.number().int().nonnegative(),
+    draws: z.number().int().positive(),
+    seed: z.number(),
+    target_accept: z.number().optional(),
+    max_treedepth: z.number().int().positive(),
+    metric: z.string().optional(),
+    likelihood: z.enum(['normal', 'student-t']),
+    learn_transforms: z.boolean(),
+  }),
+  priors: z.record(z.string(), z.unknown()),
+  transforms: z.record(z.string(), transformSchema),
+  data: z.looseObject({
+    path: z.string().min(1),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be a 64-character lowercase hex sha256' }),
+    rows: z.number().int().positive(),
+    target: z.string().min(1),
+    channels: z.array(z.string().min(1)).min(1),
+    controls: z.array(z.string().min(1)),
+  }),
+  markets: z.array(z.string().min(1)).min(1),
+  channels: z.array(z.string().min(1)).min(1),
+  target: z.string().min(1),
+  seed: z.number(),
+  parameter_names: z.array(z.string().min(1)).min(1),
+});
+
+export type ResultsManifest = z.infer<typeof manifestSchema>;
+
+/** A results folder in memory. */
+export interface ResultsFolder {
+  /** Absolute path of the folder. */
+  readonly dir: string;
+  /** The folder's name (e.g. `hierarchical`), used as the model name in comparisons. */
+  readonly name: string;
+  readonly manifest: ResultsManifest;
+  /** Parameter names of draws.csv (equal to manifest.parameter_names). */
+  readonly names: readonly string[];
+  readonly numChains: number;
+  /** Draws per chain. */
+  readonly numDraws: number;
+  /** Constrained draws per chain: numDraws × names.length, row-major (as `Posterior.draws`). */
+  readonly draws: readonly Float64Array[];
+  /** Sample statistics by column name (`divergent`, `treedepth`, `energy`, …), one array per chain. */
+  readonly sampleStats: Readonly<Record<string, readonly Float64Array[]>>;
+}
+
+/** Splits one CSV line, honouring RFC 4180 quotes (names like "beta[DE,meta_spend]"). */
+export function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (ch === '"') {
+      quoted = !quoted;
+    } else if (ch === ',' && !quoted) {
+      out.push(field);
+      field = '';
+    } else {
+      field += ch;
+    }
+  }
+  out.push(field);
+  return out;
+}
+
+const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A CSV cell as a number: decimals, `NA`/`NaN` → NaN, `Inf`/`Infinity` (signed) → ±Infinity. */
+function parseCell(cell: string): number | undefined {
+  const s = cell.trim();
+  if (NUMBER_PATTERN.test(s)) return Number(s);
+  if (s === 'NA' || s === 'NaN') return NaN;
+  if (s === 'Inf' || s === 'Infinity' || s === '+Inf' || s === '+Infinity') return Infinity;
+  if (s === '-Inf' || s === '-Infinity') return -Infinity;
+  return undefined;
+}
+
+async function readText(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new EvaluationError(
+      'RESULTS_NOT_FOUND',
+      `cannot read ${file} (${code ?? String(e)}): ${what}. Is this a results folder of "tributary fit"? Run tributary fit first, or check the path.`,
+      { file },
+    );
+  }
+}
+
+interface ParsedTable {
+  names: string[];
+  /** Per chain, rows × names.length row-major. */
+  chains: Float64Array[];
+  numDraws: number;
+}
+
+/**
+ * Parses a `.chain,.iteration,…` CSV: chains numbered 1 … C in blocks, iterations 1 … D in
+ * order, the same D for every chain.
+ */
+function parseChainTable(text: string, file: string): ParsedTable {
+  const lines = text.split('\n');
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const header = splitCsvLine((lines[0] ?? '').replace(/\r$/, '').replace(/^\uFEFF/, ''));
+  if (header[0] !== '.chain' || header[1] !== '.iteration') {
+    throw new EvaluationError('RESULTS_INVALID', `${file}: line 1 must start with ".chain,.iteration", found "${header.slice(0, 2).join(',')}".`, {
+      file,
+      line: 1,
+    });
+  }
+  const names = header.slice(2);
+  const width = names.length + 2;
+  const chains: number[][] = [];
+  let expectedChain = 1;
+  let expectedIter = 1;
+  for (let i = 1; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const line = lines[i]!.replace(/\r$/, '');
+    if (line.trim() === '') throw new EvaluationError('RESULTS_INVALID', `${file}: line ${lineNo} is empty; the file looks truncated or edited.`, { file, line: lineNo });
+    const cells = line.split(',');
+    if (cells.length !== width) {
+      throw new EvaluationError('RESULTS_INVALID', `${file}: line ${lineNo} has ${cells.length} fields, expected ${width} (.chain, .iteration and ${names.length} columns).`, {
+        file,
+        line: lineNo,
+      });
+    }
+    const chain = Number(cells[0]);
+    const iter = Number(cells[1]);
+    if (chain === expectedChain + 1 && iter === 1 && chains.length === expectedChain) {
+      expectedChain++;
+      expectedIter = 1;
+    }
+    if (chain !== expectedChain || iter !== expectedIter) {
+      throw new EvaluationError(
+        'RESULTS_INVALID',
+        `${file}: line ${lineNo}: expected .chain ${expectedChain} and .iteration ${expectedIter}, found "${cells[0]}" and "${cells[1]}" (chains must be numbered 1, 2, … in blocks, iterations 1, 2, … in order).`,
+        { file, line: lineNo },
+      );
+    }
+    if (chains.length < chain) chains.push([]);
+    const row = chains[chain - 1]!;
+    for (let j = 2; j < width; j++) {
+      const v = parseCell(cells[j]!);
+      if (v === undefined) {
+        throw new EvaluationError('RESULTS_INVALID', `${file}: line ${lineNo}, column ${names[j - 2]}: "${cells[j]}" is not a number.`, { file, line: lineNo });
+      }
+      row.push(v);
+    }
+    expectedIter++;
+  }
+  if (chains.length === 0) throw new EvaluationError('RESULTS_INVALID', `${file}: no draws after the header line.`, { file, line: 1 });
+  const numDraws = chains[0]!.length / names.length;
+  chains.forEach((c, k) => {
+    if (c.length / names.length !== numDraws) {
+      throw new EvaluationError('RESULTS_INVALID', `${file}: chain ${k + 1} has ${c.length / names.length} draws but chain 1 has ${numDraws}; all chains must be equally long.`, {
+        file,
+      });
+    }
+  });
+  return { names, chains: chains.map((c) => Float64Array.from(c)), numDraws };
+}
+
+function formatZodIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 10)
+    .map((issue) => `  ${issue.path.length ? issue.path.join('.') : '(top level)'}: ${issue.message}`)
+    .join('\n');
+}
+
+/** Validates a parsed manifest object (see `manifestSchema`); `file` is used in the message. */
+export function parseManifest(json: unknown, file = MANIFEST_FILE): ResultsManifest {
+  const res = manifestSchema.safeParse(json);
+  if (!res.success) {
+    throw new EvaluationError('RESULTS_INVALID', `${file} is not a valid tributary results manifest:\n${formatZodIssues(res.error)}\nRe-run tributary fit to rewrite the folder.`, {
+      file,
+    });
+  }
+  return res.data;
+}
+
+/**
+ * Loads a results folder (`manifest.json`, `draws.csv`, `sample_stats.csv`). Throws
+ * `EvaluationError` (`RESULTS_NOT_FOUND`, `RESULTS_INVALID`) naming the file and line.
+ */
+export async function loadResults(dir: string): Promise<ResultsFolder> {
+  const abs = resolve(dir);
+  const manifestFile = join(abs, MANIFEST_FILE);
+  const manifestText = await readText(manifestFile, 'the manifest');
+  let json: unknown;
+  try {
+    json = JSON.parse(manifestText);
+  } catch (e) {
+    throw new EvaluationError('RESULTS_INVALID', `${manifestFile} is not valid JSON (${(e as Error).message}).`, { file: manifestFile });
+  }
+  const manifest = parseManifest(json, manifestFile);
+  const drawsFile = join(abs, DRAWS_FILE);
+  const draws = parseChainTable(await readText(drawsFile, 'the posterior draws'), drawsFile);
+  const expected = manifest.parameter_names;
+  if (draws.names.length !== expected.length || draws.names.some((n, i) => n !== expected[i])) {
+    const i = draws.names.findIndex((n, k) => n !== expected[k]);
+    throw new EvaluationError(
+      'RESULTS_INVALID',
+      `${drawsFile}: line 1 does not list the parameters of ${MANIFEST_FILE} (${draws.names.length} columns vs ${expected.length} names; first difference at column ${i + 3}: "${draws.names[i] ?? ''}" vs "${expected[i] ?? ''}").`,
+      { file: drawsFile, line: 1 },
+    );
+  }
+  const statsFile = join(abs, SAMPLE_STATS_FILE);
+  const stats = parseChainTable(await readText(statsFile, 'the sampler statistics'), statsFile);
+  if (stats.chains.length !== draws.chains.length || stats.numDraws !== draws.numDraws) {
+    throw new EvaluationError(
+      'RESULTS_INVALID',
+      `${statsFile} has ${stats.chains.length} chains × ${stats.numDraws} draws but ${DRAWS_FILE} has ${draws.chains.length} × ${draws.numDraws}; the folder is inconsistent.`,
+      { file: statsFile },
+    );
+  }
+  for (const required of ['divergent', 'treedepth', 'energy']) {
+    if (!stats.names.includes(required)) {
+      throw new EvaluationError('RESULTS_INVALID', `${statsFile}: line 1 has no "${required}" column.`, { file: statsFile, line: 1 });
+    }
+  }
+  const sampleStats: Record<string, Float64Array[]> = {};
+  stats.names.forEach((name, j) => {
+    sampleStats[name] = stats.chains.map((c) => Float64Array.from({ length: stats.numDraws }, (_, i) => c[i * stats.names.length + j]!));
+  });
+  const parts = abs.split(/[\\/]/).filter((p) => p.length > 0);
+  return {
+    dir: abs,
+    name: parts[parts.length - 1] ?? abs,
+    manifest,
+    names: draws.names,
+    numChains: draws.chains.length,
+    numDraws: draws.numDraws,
+    draws: draws.chains,
+    sampleStats,
+  };
+}
+
+/** The draws of one parameter, one Float64Array per chain. Throws naming the parameter when absent. */
+export function parameterDraws(results: ResultsFolder, name: string): Float64Array[] {
+  const j = results.names.indexOf(name);
+  if (j < 0) {
+    throw new EvaluationError('INVALID_ARGUMENT', `parameter "${name}" is not in ${join(results.dir, DRAWS_FILE)} (model ${results.manifest.model}).`);
+  }
+  const dim = results.names.length;
+  return results.draws.map((c) => Float64Array.from({ length: results.numDraws }, (_, i) => c[i * dim + j]!));
+}
