@@ -53,7 +53,7 @@ describe('reproducibility', () => {
     expectIdentical(inThread, specInThread);
     expect(inWorkers.metricKind).toBe('dense');
     expect(inWorkers.metric[0]!.length).toBe(100);
-  }, 60_000);
+  }, 120_000);
 
   it('differs between seeds and between chains', async () => {
     const a = await sample(buildStdNormal(10), { ...small, parallel: false });
@@ -102,7 +102,7 @@ describe('initial points', () => {
   it('reports the init failure from a worker with its code', async () => {
     const error = await rejection(sample({ module: FIXTURE, export: 'buildNowhereFinite', args: [2] }, { chains: 2, seed: 1, parallel: 2 }));
     expect(error.code).toBe('INIT_FAILED');
-  }, 30_000);
+  }, 120_000);
 
   it('starts from a user init (one for all chains, or one per chain)', async () => {
     const firstPoints: number[][] = [];
@@ -162,7 +162,7 @@ describe('progress and abort', () => {
     expect(error).toBeInstanceOf(SamplingAbortedError);
     expect(error.code).toBe('ABORTED');
     expect(performance.now() - started).toBeLessThan(20_000);
-  }, 30_000);
+  }, 120_000);
 
   it('aborts worker threads with SamplingAbortedError', async () => {
     const controller = new AbortController();
@@ -178,7 +178,7 @@ describe('progress and abort', () => {
       }),
     );
     expect(error.code).toBe('ABORTED');
-  }, 30_000);
+  }, 120_000);
 
   it('rejects at once when the signal is already aborted', async () => {
     const error = await rejection(sample(buildStdNormal(2), { signal: AbortSignal.abort() }));
@@ -216,5 +216,5 @@ describe('configuration errors', () => {
     const error = await rejection(sample({ module: FIXTURE, export: 'buildThrowing', args: [2] }, { chains: 1, parallel: 1 }));
     expect(error.code).toBe('WORKER_FAILED');
     expect(error.message).toMatch(/boom from the test target/);
-  }, 30_000);
+  }, 120_000);
 });
