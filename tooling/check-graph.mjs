@@ -14,6 +14,13 @@ const ALLOWED = {
   '@tributary/optimizer': ['@tributary/data', '@tributary/transforms', '@tributary/models'],
 };
 const APPS = new Set(['tributary', '@tributary/report']);
+// Apps compose the libraries. The CLI also embeds the report app (`tributary report` renders the
+// same HTML as @tributary/report); no other app, and no library, may depend on an app.
+const LIBRARIES = Object.keys(ALLOWED);
+const APP_ALLOWED = {
+  tributary: [...LIBRARIES, '@tributary/report'],
+  '@tributary/report': LIBRARIES,
+};
 
 function* tsFiles(dir) {
   if (!existsSync(dir)) return;
@@ -35,7 +42,9 @@ for (const root of ['packages', 'apps']) {
     const isApp = APPS.has(pkg.name);
     if (!isApp && !(pkg.name in ALLOWED)) problems.push(`${pj}: ${pkg.name} is not in tooling/check-graph.mjs ALLOWED; add it with its allowed dependencies.`);
     for (const dep of declared) {
-      if (APPS.has(dep)) problems.push(`${pj}: depends on the app ${dep}; nothing may import an app.`);
+      if (isApp && (dep.startsWith('@tributary/') || APPS.has(dep))) {
+        if (!(APP_ALLOWED[pkg.name] ?? []).includes(dep)) problems.push(`${pj}: the app ${pkg.name} may not depend on ${dep} (see tooling/check-graph.mjs APP_ALLOWED).`);
+      } else if (APPS.has(dep)) problems.push(`${pj}: depends on the app ${dep}; nothing may import an app.`);
       else if (!isApp && dep.startsWith('@tributary/') && !(ALLOWED[pkg.name] ?? []).includes(dep))
         problems.push(`${pj}: ${pkg.name} may not depend on ${dep} (see shared/design/architecture.md).`);
     }

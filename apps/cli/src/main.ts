@@ -2,13 +2,25 @@
 // clear messages and exit codes (1: the input is bad or the work failed; 2: the call was wrong).
 import { CliUsageError, formatHelp, parseCommandArgs, type CommandSpec } from './command.js';
 import { compareCommand } from './commands/compare.js';
+import { demoCommand } from './commands/demo.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { fitCommand } from './commands/fit.js';
 import { generateCommand } from './commands/generate.js';
+import { optimizeCommand } from './commands/optimize.js';
+import { reportCommand } from './commands/report.js';
 import { validateCommand } from './commands/validate.js';
 import type { CliIo } from './io.js';
 
-export const COMMANDS: readonly CommandSpec[] = [generateCommand, validateCommand, fitCommand, evaluateCommand, compareCommand];
+export const COMMANDS: readonly CommandSpec[] = [
+  generateCommand,
+  validateCommand,
+  fitCommand,
+  evaluateCommand,
+  compareCommand,
+  optimizeCommand,
+  reportCommand,
+  demoCommand,
+];
 
 export function formatMainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

@@ -7,16 +7,20 @@ import { ScenarioConfigError } from './errors.js';
 /** Names of the built-in scenarios. */
 export type ScenarioName = 'volta' | 'divergent';
 
-/** VOLTA markets: weekly revenue levels (EUR) and history lengths; all end on the same week. */
+/**
+ * VOLTA markets: weekly revenue levels (EUR) and history lengths; all end on the same week. The
+ * levels make the whole company's marketing about €0.5M a quarter (7.5% of €6.7M revenue), the
+ * scale of the €500k quarterly plan in the demo.
+ */
 const VOLTA_MARKETS: readonly MarketConfig[] = [
-  { name: 'DE', size: 4_200_000, numWeeks: 104 },
-  { name: 'UK', size: 3_800_000, numWeeks: 104 },
-  { name: 'FR', size: 2_900_000, numWeeks: 78 },
-  { name: 'NL', size: 900_000, numWeeks: 78 },
-  { name: 'ES', size: 1_800_000, numWeeks: 52, gapWeeks: [9, 23, 37] },
-  { name: 'IT', size: 1_600_000, numWeeks: 52 },
-  { name: 'PL', size: 600_000, numWeeks: 26 },
-  { name: 'SE', size: 750_000, numWeeks: 26 },
+  { name: 'DE', size: 130_000, numWeeks: 104 },
+  { name: 'UK', size: 118_000, numWeeks: 104 },
+  { name: 'FR', size: 90_000, numWeeks: 78 },
+  { name: 'NL', size: 28_000, numWeeks: 78 },
+  { name: 'ES', size: 56_000, numWeeks: 52, gapWeeks: [9, 23, 37] },
+  { name: 'IT', size: 50_000, numWeeks: 52 },
+  { name: 'PL', size: 19_000, numWeeks: 26 },
+  { name: 'SE', size: 23_000, numWeeks: 26 },
 ];
 
 const VOLTA_CHANNELS: readonly ChannelConfig[] = [

@@ -39,7 +39,7 @@ describe('presets', () => {
   it('hands out editable copies; SCENARIOS itself is frozen', () => {
     const a = scenarioPreset('volta') as unknown as { markets: { size: number }[] };
     a.markets[0]!.size = 1;
-    expect(SCENARIOS.volta.markets[0]!.size).toBe(4_200_000);
+    expect(SCENARIOS.volta.markets[0]!.size).toBe(130_000);
     expect(Object.isFrozen(SCENARIOS.volta.markets[0])).toBe(true);
     expect(() => scenarioPreset('nope' as 'volta')).toThrow(/Unknown scenario "nope"; choose one of: volta, divergent/);
   });

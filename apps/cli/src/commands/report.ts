@@ -1,0 +1,54 @@
+// `tributary report`: one self-contained HTML file (inline CSS and SVG charts, no network) from a
+// results folder, optionally with the data, the ground truth, a budget plan and a second results
+// folder (the divergent scenario) shown side by side in "when hierarchical fails".
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { buildReportInput, renderReport } from '@tributary/report';
+import { intOption, type CommandSpec } from '../command.js';
+
+export const reportCommand: CommandSpec = {
+  name: 'report',
+  summary: 'Write a self-contained HTML report (charts, diagnostics, ROAS, comparison, plan) of a results folder.',
+  positionals: [{ name: 'RESULTS', description: 'Results folder of tributary fit (with pooled/, unpooled/, hierarchical/), or one model folder.', required: true }],
+  options: {
+    data: { type: 'string', valueName: 'FILE', description: "Data CSV (default: the path in the results' manifest)." },
+    truth: { type: 'string', valueName: 'FILE', description: 'ground_truth.json of tributary generate (default: next to the data file, if there).' },
+    plan: { type: 'string', valueName: 'FILE', description: 'plan.json of tributary optimize, for the budget-plan section.' },
+    divergent: { type: 'string', valueName: 'DIR', description: 'A second results folder (e.g. the divergent scenario) shown beside the first in "when hierarchical fails".' },
+    'divergent-data': { type: 'string', valueName: 'FILE', description: 'Data CSV of the --divergent results (default: from its manifest).' },
+    title: { type: 'string', valueName: 'TEXT', description: 'Page title (default: from the scenario).' },
+    'max-draws': { type: 'string', valueName: 'N', description: 'Posterior draws used for the per-week charts (evenly thinned).', default: '1000' },
+    out: { type: 'string', valueName: 'FILE', description: 'Output HTML file.', default: 'report.html' },
+  },
+  examples: [
+    'tributary report results/ --out report.html',
+    'tributary report results/ --data data/volta_marketing.csv --truth data/ground_truth.json --plan plan.json',
+    'tributary report results/ --divergent results-divergent/ --out report.html',
+  ],
+  async run(args, io) {
+    const v = args.values;
+    const str = (k: string) => (v[k] === undefined ? undefined : String(v[k]));
+    const started = Date.now();
+    const input = await buildReportInput({
+      cwd: io.cwd,
+      resultsDir: args.positionals[0]!,
+      ...(str('data') ? { dataFile: str('data')! } : {}),
+      ...(str('truth') ? { truthFile: str('truth')! } : {}),
+      ...(str('plan') ? { planFile: str('plan')! } : {}),
+      ...(str('divergent') ? { divergentDir: str('divergent')! } : {}),
+      ...(str('divergent-data') ? { divergentDataFile: str('divergent-data')! } : {}),
+      ...(str('title') ? { title: str('title')! } : {}),
+      maxDraws: intOption(v['max-draws'], 'max-draws', 10, 1_000_000),
+    });
+    const html = renderReport(input);
+    const out = resolve(io.cwd, String(v.out));
+    await mkdir(dirname(out), { recursive: true });
+    const tmp = `${out}.tmp-${process.pid}`;
+    await writeFile(tmp, html);
+    await rename(tmp, out);
+    const kb = Math.round(Buffer.byteLength(html) / 1024);
+    io.out(`Wrote ${out} (${kb} KB, ${input.models.length} models${input.plan ? ', budget plan' : ''}${input.divergent ? ', second results' : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    for (const note of input.notes) io.err(`note: ${note}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,212 @@
+// buildReportInput: reads the results folders (and optionally the data, the ground truth, a
+// budget plan and a second "divergent" results folder) and computes everything the report shows.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { buildPanel, parseMarketingCsv, TributaryError, type MarketingData, type Panel } from '@tributary/data';
+import { evaluateResults, loadGroundTruth, rebuildModel, type GroundTruth, type ResultsFolder } from '@tributary/evaluation';
+import { buildDataInput, tierOf } from './build/data.js';
+import { buildFailureInput } from './build/failure.js';
+import { computeComparison, displacementGrid, type ComparisonResult } from './build/compare.js';
+import { computeModel, type ModelComputation } from './build/model.js';
+import { buildPlanInput, readPlan } from './build/plan.js';
+import { loadModelFolders } from './build/results.js';
+import { buildTruthInput, parseGroundTruth, type GroundTruthFile } from './build/truth.js';
+import type { FailureInput, ModelInput, ReportInput, TransformInput } from './types.js';
+import { channelDefaults, adstockWeights, buildAdstockSpec, hillScalar } from '@tributary/transforms';
+
+export interface BuildReportOptions {
+  /** A results root with `<model>/` folders written by `tributary fit`, or one model folder. */
+  resultsDir: string;
+  /** The data CSV; default: the path recorded in the manifest, when it exists. */
+  dataFile?: string;
+  /** ground_truth.json; default: ground_truth.json next to the data file, when it exists. */
+  truthFile?: string;
+  /** plan.json written by `tributary optimize`. */
+  planFile?: string;
+  /** A second results root (e.g. the divergent scenario), shown beside the main one in section 9. */
+  divergentDir?: string;
+  /** Data of the divergent results (default: from its manifest). */
+  divergentDataFile?: string;
+  /** Ground truth of the divergent results (default: next to its data). */
+  divergentTruthFile?: string;
+  /** Page title (default from the scenario or the data file name). */
+  title?: string;
+  /** Posterior draws used for derived quantities (default 1000; evenly thinned). */
+  maxDraws?: number;
+  /** Seed of the posterior predictive draws (default 1). */
+  seed?: number;
+  /** Base directory for relative paths (default process.cwd()). */
+  cwd?: string;
+}
+
+interface LoadedSet {
+  folders: ResultsFolder[];
+  data: MarketingData;
+  panel: Panel;
+  dataPath: string;
+  truth?: GroundTruthFile;
+  truthPath?: string;
+  computations: ModelComputation[];
+  models: ModelInput[];
+  compared: ComparisonResult;
+  notes: string[];
+}
+
+export async function buildReportInput(options: BuildReportOptions): Promise<ReportInput> {
+  const cwd = options.cwd ?? process.cwd();
+  const abs = (p: string) => resolve(cwd, p);
+  const maxDraws = options.maxDraws ?? 1000;
+  const seed = options.seed ?? 1;
+  const main = await loadSet(abs(options.resultsDir), options.dataFile ? abs(options.dataFile) : undefined, options.truthFile ? abs(options.truthFile) : undefined, maxDraws, seed);
+  const first = main.folders[0]!;
+  const markets = main.panel ? [...main.panel.markets] : [...first.manifest.markets];
+  const channels = main.panel ? [...main.panel.channels] : [...first.manifest.channels];
+  const marketWeeks = main.panel ? Array.from(main.panel.marketNumObs) : markets.map(() => 0);
+  const marketTiers = marketWeeks.map(tierOf);
+  const comparison = main.compared.comparison;
+  const truth = main.truth ? buildTruthInput(main.truth, markets, channels, main.computations) : undefined;
+  const scenario = main.truth?.scenario;
+  const failure = buildFailureInput({
+    label: scenario ? scenarioLabel(scenario) : 'These results',
+    markets,
+    channels,
+    tiers: marketTiers,
+    ...modelsByKind(main.computations),
+    ...(comparison ? { comparison } : {}),
+    ...(truth ? { truthRoas: truth.roas } : {}),
+  });
+
+  let divergent: FailureInput | undefined;
+  const sources: ReportInput['sources'] = [{ label: 'results', path: abs(options.resultsDir) }];
+  if (main.dataPath) sources.push({ label: 'data', path: main.dataPath });
+  if (main.truthPath) sources.push({ label: 'ground truth', path: main.truthPath });
+  const notes = [...main.notes];
+  if (options.divergentDir) {
+    const d = await loadSet(
+      abs(options.divergentDir),
+      options.divergentDataFile ? abs(options.divergentDataFile) : undefined,
+      options.divergentTruthFile ? abs(options.divergentTruthFile) : undefined,
+      maxDraws,
+      seed,
+    );
+    const dMarkets = d.panel ? [...d.panel.markets] : [...d.folders[0]!.manifest.markets];
+    const dChannels = d.panel ? [...d.panel.channels] : [...d.folders[0]!.manifest.channels];
+    const dTiers = d.panel ? Array.from(d.panel.marketNumObs).map(tierOf) : dMarkets.map(() => 'medium' as const);
+    const dTruth = d.truth ? buildTruthInput(d.truth, dMarkets, dChannels, d.computations) : undefined;
+    const dComparison = d.compared.comparison;
+    divergent = buildFailureInput({
+      label: d.truth?.scenario ? scenarioLabel(d.truth.scenario) : 'Second results',
+      markets: dMarkets,
+      channels: dChannels,
+      tiers: dTiers,
+      ...modelsByKind(d.computations),
+      ...(dComparison ? { comparison: dComparison } : {}),
+      ...(dTruth ? { truthRoas: dTruth.roas } : {}),
+    });
+    sources.push({ label: 'second results (--divergent)', path: abs(options.divergentDir) });
+    notes.push(...d.notes.map((n) => `second results: ${n}`));
+    if (!divergent) notes.push('second results: no hierarchical model found, so no failure indicators.');
+  }
+
+  let plan: ReportInput['plan'];
+  if (options.planFile) {
+    plan = buildPlanInput(await readPlan(abs(options.planFile)), main.panel);
+    sources.push({ label: 'budget plan', path: abs(options.planFile) });
+  }
+
+  const transforms = main.computations.find((c) => c.kind === 'hierarchical')?.transforms ?? main.computations[0]?.transforms ?? defaultTransforms(first);
+  const title = options.title ?? (scenario ? `${scenarioLabel(scenario)} — marketing mix report` : 'Marketing mix report');
+  const subtitle = main.data
+    ? `${markets.length} markets · ${channels.length} channels · ${main.data.rows.length} market-weeks from ${main.data.firstDate} · models: ${main.models.map((m) => m.kind).join(', ')}`
+    : `models: ${main.models.map((m) => m.kind).join(', ')}`;
+
+  return {
+    title,
+    subtitle,
+    ...(scenario ? { scenario } : {}),
+    target: first.manifest.target,
+    markets,
+    channels,
+    marketWeeks,
+    marketTiers,
+    sources,
+    notes,
+    ...(main.data && main.panel ? { data: buildDataInput(main.data, main.panel) } : {}),
+    transforms,
+    models: main.models,
+    ...(comparison ? { comparison } : {}),
+    ...(truth ? { truth } : {}),
+    ...(failure ? { failure } : {}),
+    ...(divergent ? { divergent } : {}),
+    ...(plan ? { plan } : {}),
+  };
+}
+
+function scenarioLabel(s: string): string {
+  return s === 'volta' ? 'VOLTA' : s === 'divergent' ? 'Divergent scenario' : s;
+}
+
+function modelsByKind(models: readonly ModelComputation[]): { hierarchical?: ModelComputation; unpooled?: ModelComputation } {
+  const h = models.find((m) => m.kind === 'hierarchical');
+  const u = models.find((m) => m.kind === 'unpooled');
+  return { ...(h ? { hierarchical: h } : {}), ...(u ? { unpooled: u } : {}) };
+}
+
+async function loadSet(resultsDir: string, dataFile: string | undefined, truthFile: string | undefined, maxDraws: number, seed: number): Promise<LoadedSet> {
+  const folders = await loadModelFolders(resultsDir);
+  if (folders.length === 0) {
+    throw new TributaryError('RESULTS_NOT_FOUND', `${resultsDir} holds no results folder (no manifest.json in it or in its subfolders); run tributary fit DATA --model all --out ${resultsDir} first.`);
+  }
+  const notes: string[] = [];
+  const manifest = folders[0]!.manifest;
+  const dataPath = dataFile ?? manifest.data.path;
+  if (!existsSync(dataPath)) {
+    throw new TributaryError(
+      'FILE_NOT_FOUND',
+      dataFile ? `the data file ${dataPath} does not exist; check --data.` : `the data file ${dataPath} recorded in ${resultsDir}'s manifest does not exist; pass it with --data FILE.`,
+    );
+  }
+  const text = await readFile(dataPath, 'utf8');
+  // The models are rebuilt from this exact text; evaluation checks it against the manifest's sha256.
+  const data: MarketingData = parseMarketingCsv(text, { target: manifest.data.target, channels: [...manifest.data.channels], controls: [...manifest.data.controls] });
+  const panel: Panel = buildPanel(data);
+  const truthPath = truthFile ?? (existsSync(join(dirname(dataPath), 'ground_truth.json')) ? join(dirname(dataPath), 'ground_truth.json') : undefined);
+  let truthRaw: GroundTruth | undefined;
+  let truth: GroundTruthFile | undefined;
+  if (truthPath) {
+    truthRaw = await loadGroundTruth(truthPath);
+    truth = parseGroundTruth(truthRaw, truthPath);
+  }
+  const computations: ModelComputation[] = [];
+  for (const f of folders) {
+    const fitted = await rebuildModel(f, { csvText: text });
+    const report = evaluateResults(f, fitted, { ...(truthRaw ? { truth: truthRaw } : {}), seed });
+    computations.push(computeModel(f, fitted, report, { maxDraws, seed }));
+  }
+  const compared = computeComparison(computations.map((c) => c.report));
+  if (compared.note) notes.push(compared.note);
+  const h = computations.find((c) => c.kind === 'hierarchical');
+  const disp = displacementGrid(compared.raw, panel.markets, panel.channels);
+  if (h && disp) h.input.displacement = disp;
+  return { folders, data, panel, dataPath, ...(truth ? { truth } : {}), ...(truthPath ? { truthPath } : {}), computations, models: computations.map((c) => c.input), compared, notes };
+}
+
+function defaultTransforms(f: ResultsFolder): TransformInput[] {
+  const x = Array.from({ length: 61 }, (_, i) => (i * 1.5) / 60);
+  return f.manifest.channels.map((ch) => {
+    const t = f.manifest.transforms[ch] ?? channelDefaults(ch);
+    return {
+      channel: ch,
+      adstock: t.adstock,
+      alpha: t.alpha,
+      theta: t.theta,
+      K: t.K,
+      S: t.S,
+      lMax: t.lMax,
+      isLearned: false,
+      weights: Array.from(adstockWeights(buildAdstockSpec(t))),
+      saturation: { x, y: x.map((v) => hillScalar(v, t.K, t.S)) },
+    };
+  });
+}

@@ -1,0 +1,336 @@
+// Everything the report needs from one fitted model: the numbers of @tributary/evaluation's
+// report (diagnostics, ROAS and marginal ROAS with 94% HDIs, contributions, shrinkage, stability,
+// predictive checks) mapped into the report's input, plus what only the charts need, computed
+// over (at most `maxDraws`) posterior draws: all-market ROAS per channel, the weekly predictive
+// band, weekly contributions, and the transform curves.
+import type { Panel } from '@tributary/data';
+import type { EvaluationReport, FittedModel, ResultsFolder } from '@tributary/evaluation';
+import type { ChannelTransform, Model } from '@tributary/models';
+import { buildRng, type SummaryRow } from '@tributary/sampler';
+import { adstockWeights, applyAdstock, buildAdstockSpec, hillScalar } from '@tributary/transforms';
+import type { ContributionSeries, Estimate, FitSeries, ModelInput, ParameterRow, Status, TransformInput } from '../types.js';
+import { pooledDraws, thinIndices, type PooledDraws } from './results.js';
+import { HDI_PROB, estimate, mean, quantileSorted } from './stats.js';
+
+export interface ModelComputation {
+  input: ModelInput;
+  kind: string;
+  /** The evaluation of this folder by @tributary/evaluation. */
+  report: EvaluationReport;
+  /** Transform curves (learned: posterior bands). */
+  transforms: TransformInput[];
+}
+
+export interface ComputeOptions {
+  maxDraws: number;
+  seed: number;
+}
+
+/** Everything for one fitted model: evaluation's report plus the per-week series the charts need. */
+export function computeModel(r: ResultsFolder, fitted: FittedModel, report: EvaluationReport, options: ComputeOptions): ModelComputation {
+  const m = r.manifest;
+  const { model, panel } = fitted;
+  const draws = pooledDraws(r);
+  const names = model.constrainedNames;
+  // The draw columns in the model's constrained order (identical for folders written by fit).
+  const same = names.length === r.names.length && names.every((n, i) => n === r.names[i]);
+  const colIndex = same ? null : names.map((n) => r.names.indexOf(n));
+  const constrained = new Float64Array(model.constrainedDim);
+  const drawAt = (s: number): Float64Array => {
+    const row = draws.row(s);
+    if (!colIndex) return row;
+    colIndex.forEach((j, i) => (constrained[i] = j >= 0 ? row[j]! : NaN));
+    return constrained;
+  };
+
+  const G = model.markets.length;
+  const C = model.channels.length;
+  const N = model.numObs;
+  const idx = thinIndices(draws.numDraws, options.maxDraws);
+  const S = idx.length;
+  const spend = spendTotals(panel);
+  // Per draw: all-market ROAS and marginal ROAS per channel, expected revenue and replicated data.
+  const roasTot = new Float64Array(S * C);
+  const mroasTot = new Float64Array(S * C);
+  const muSum = new Float64Array(N);
+  const yrep = new Float64Array(N * S);
+  const bufGC = new Float64Array(G * C);
+  const bufN = new Float64Array(N);
+  const rng0 = buildRng(`report:${options.seed}:${m.model}`);
+  const rng = () => rng0.uniform();
+  idx.forEach((s, k) => {
+    const c = drawAt(s);
+    model.marginalRoas(c, bufGC);
+    const parts = model.contributions(c);
+    for (let ch = 0; ch < C; ch++) {
+      let num = 0;
+      let den = 0;
+      let mnum = 0;
+      for (let g = 0; g < G; g++) {
+        const sp = spend[g * C + ch]!;
+        if (sp > 0) {
+          num += parts.channels[g]![ch]!;
+          den += sp;
+          const mr = bufGC[g * C + ch]!;
+          if (Number.isFinite(mr)) mnum += mr * sp;
+        }
+      }
+      roasTot[k * C + ch] = den > 0 ? num / den : NaN;
+      mroasTot[k * C + ch] = den > 0 ? mnum / den : NaN;
+    }
+    model.mean(c, bufN);
+    for (let n = 0; n < N; n++) muSum[n]! += bufN[n]!;
+    model.posteriorPredictive(c, rng, bufN);
+    for (let n = 0; n < N; n++) yrep[n * S + k] = bufN[n]!;
+  });
+  const column = (arr: Float64Array, stride: number, j: number) => Float64Array.from({ length: S }, (_, k) => arr[k * stride + j]!);
+  const roasTotal = Array.from({ length: C }, (_, ch) => estimate(column(roasTot, C, ch)));
+  const marginalRoasTotal = Array.from({ length: C }, (_, ch) => estimate(column(mroasTot, C, ch)));
+
+  // Per market and channel, from the evaluation report.
+  const cell = <T>(f: (row: (typeof report.roas)[number]) => T): (T | null)[][] =>
+    model.markets.map((mk) =>
+      model.channels.map((ch) => {
+        const row = report.roas.find((x) => x.market === mk && x.channel === ch);
+        return row ? f(row) : null;
+      }),
+    );
+  const ok = (e: Estimate) => (Number.isFinite(e.mean) ? e : null);
+  const roas = cell((x) => ok({ mean: x.mean, lower: x.hdiLow, upper: x.hdiHigh })).map((r) => r.map((e) => e ?? null));
+  const marginalRoas = cell((x) => ok({ mean: x.marginalMean, lower: x.marginalHdiLow, upper: x.marginalHdiHigh })).map((r) => r.map((e) => e ?? null));
+  const contribution = cell((x) => x.contribution).map((r) => r.map((v) => v ?? 0));
+  const stability = model.channels.map((ch) => report.stability.find((x) => x.channel === ch)?.sd ?? NaN);
+  const shrinkage = report.shrinkage.length
+    ? model.markets.map((mk) => model.channels.map((ch) => report.shrinkage.find((x) => x.market === mk && x.channel === ch)?.value ?? NaN))
+    : undefined;
+  const ppcCoverage = model.markets.map((mk) => report.ppc.find((p) => p.market === mk)?.coverage94 ?? NaN);
+
+  // Posterior predictive band per observed week (equal-tailed 94%).
+  const fit: FitSeries[] = [];
+  const sorted = new Float64Array(S);
+  for (let g = 0; g < G; g++) {
+    const start = panel.obsOffset[g]!;
+    const count = panel.marketNumObs[g]!;
+    const f: FitSeries = { market: model.markets[g]!, dates: [], observed: [], mean: [], lower: [], upper: [] };
+    for (let n = start; n < start + count; n++) {
+      for (let k = 0; k < S; k++) sorted[k] = yrep[n * S + k]!;
+      sorted.sort();
+      f.dates.push(panel.obsDates[n]!);
+      f.observed.push(panel.y[n]!);
+      f.mean.push(muSum[n]! / S);
+      f.lower.push(quantileSorted(sorted, (1 - HDI_PROB) / 2));
+      f.upper.push(quantileSorted(sorted, 1 - (1 - HDI_PROB) / 2));
+    }
+    fit.push(f);
+  }
+
+  // Parameters: beta per market and channel, population effects.
+  const summaryOf = new Map(report.summary.map((x) => [x.name, x]));
+  const betaName = (g: number, ch: number) => (m.model === 'pooled' ? `beta[${model.channels[ch]}]` : `beta[${model.markets[g]},${model.channels[ch]}]`);
+  const beta = model.markets.map((_, g) =>
+    model.channels.map((__, ch) => {
+      const x = summaryOf.get(betaName(g, ch));
+      return { mean: x?.mean ?? NaN, sd: x?.sd ?? NaN, lower: x?.hdiLower ?? NaN, upper: x?.hdiUpper ?? NaN };
+    }),
+  );
+  let betaMu: { mean: number; sd: number }[] | undefined;
+  let betaSigma: Estimate[] | undefined;
+  if (m.model === 'hierarchical') {
+    betaMu = model.channels.map((ch) => ({ mean: summaryOf.get(`beta_mu[${ch}]`)?.mean ?? NaN, sd: summaryOf.get(`beta_mu[${ch}]`)?.sd ?? NaN }));
+    betaSigma = model.channels.map((ch) => {
+      const x = summaryOf.get(`beta_sigma[${ch}]`);
+      return { mean: x?.mean ?? NaN, lower: x?.hdiLower ?? NaN, upper: x?.hdiUpper ?? NaN };
+    });
+  } else if (m.model === 'pooled') {
+    betaMu = model.channels.map((_, ch) => ({ mean: beta[0]![ch]!.mean, sd: beta[0]![ch]!.sd }));
+  }
+
+  // Contributions over time: beta[g,c]·y_scale[g]·H[n,c] at the posterior mean of beta (and of the
+  // transforms when learned); the baseline is the expected revenue minus the media part.
+  const transforms = transformCurves(model, draws, idx);
+  const H = mediaDesign(panel, transforms);
+  const contributionsOverTime: ContributionSeries[] = [];
+  for (let g = 0; g < G; g++) {
+    const start = panel.obsOffset[g]!;
+    const count = panel.marketNumObs[g]!;
+    const s: ContributionSeries = { market: model.markets[g]!, dates: [], base: [], channels: model.channels.map(() => []) };
+    for (let n = start; n < start + count; n++) {
+      let media = 0;
+      for (let ch = 0; ch < C; ch++) {
+        const v = beta[g]![ch]!.mean * panel.yScale[g]! * H[n * C + ch]!;
+        s.channels[ch]!.push(v);
+        media += v;
+      }
+      s.dates.push(panel.obsDates[n]!);
+      s.base.push(muSum[n]! / S - media);
+    }
+    contributionsOverTime.push(s);
+  }
+
+  const input: ModelInput = {
+    ...diagnosticsPart(r, draws, report, model.markets),
+    roas,
+    marginalRoas,
+    roasTotal,
+    marginalRoasTotal,
+    contribution,
+    stability,
+    beta,
+    ...(betaMu ? { betaMu } : {}),
+    ...(betaSigma ? { betaSigma } : {}),
+    ...(shrinkage ? { shrinkage } : {}),
+    fit,
+    ppcCoverage,
+    contributionsOverTime,
+  };
+  return { input, kind: m.model, report, transforms };
+}
+
+/** Σ observed spend per market and channel (G × C). */
+export function spendTotals(panel: Panel): Float64Array {
+  const C = panel.channels.length;
+  const out = new Float64Array(panel.markets.length * C);
+  for (let n = 0; n < panel.numObs; n++) {
+    const g = panel.obsMarket[n]!;
+    for (let c = 0; c < C; c++) out[g * C + c]! += panel.spend[n * C + c]!;
+  }
+  return out;
+}
+
+/** H[n, c] (numObs × C): Hill of the adstocked scaled spend along each market's grid. */
+export function mediaDesign(panel: Panel, transforms: readonly Pick<TransformInput, 'adstock' | 'alpha' | 'theta' | 'K' | 'S' | 'lMax'>[]): Float64Array {
+  const C = panel.channels.length;
+  const H = new Float64Array(panel.numObs * C);
+  for (let g = 0; g < panel.markets.length; g++) {
+    const off = panel.gridOffset[g]!;
+    const len = panel.marketLength[g]!;
+    const x = new Float64Array(len);
+    const a = new Float64Array(len);
+    for (let c = 0; c < C; c++) {
+      const t = transforms[c]!;
+      for (let i = 0; i < len; i++) x[i] = panel.gridX[(off + i) * C + c]!;
+      applyAdstock(x, buildAdstockSpec({ adstock: t.adstock, alpha: t.alpha, theta: t.theta, K: t.K, S: t.S, lMax: t.lMax }), a);
+      for (let i = 0; i < len; i++) {
+        const n = panel.gridObserved[off + i]!;
+        if (n >= 0) H[n * C + c] = hillScalar(Math.max(a[i]!, 0), t.K, t.S);
+      }
+    }
+  }
+  return H;
+}
+
+const SAT_X = Array.from({ length: 61 }, (_, i) => (i * 1.5) / 60);
+
+/** Adstock weights and Hill curves per channel: fixed, or posterior mean and 94% band when learned. */
+function transformCurves(model: Model, draws: PooledDraws, idx: number[]): TransformInput[] {
+  return model.channels.map((ch, c) => {
+    const base: ChannelTransform = model.transforms[c]!;
+    const learned = model.isLearnedTransforms && draws.has(`adstock_alpha[${ch}]`);
+    if (!learned) {
+      return {
+        channel: ch,
+        adstock: base.adstock,
+        alpha: base.alpha,
+        theta: base.theta,
+        K: base.K,
+        S: base.S,
+        lMax: base.lMax,
+        isLearned: false,
+        weights: Array.from(adstockWeights(buildAdstockSpec(base))),
+        saturation: { x: SAT_X, y: SAT_X.map((v) => hillScalar(v, base.K, base.S)) },
+      };
+    }
+    const al = draws.column(`adstock_alpha[${ch}]`);
+    const Ks = draws.column(`sat_K[${ch}]`);
+    const Ss = draws.column(`sat_S[${ch}]`);
+    const W = idx.map((s) => Array.from(adstockWeights(buildAdstockSpec({ ...base, alpha: al[s]! }))));
+    const Y = idx.map((s) => SAT_X.map((v) => hillScalar(v, Ks[s]!, Ss[s]!)));
+    const band = (rows: number[][], j: number) => {
+      const col = Float64Array.from(rows.map((r) => r[j]!)).sort();
+      return [mean(col), quantileSorted(col, 0.03), quantileSorted(col, 0.97)] as const;
+    };
+    const wb = base.lMax ? Array.from({ length: base.lMax }, (_, j) => band(W, j)) : [];
+    const yb = SAT_X.map((_, j) => band(Y, j));
+    return {
+      channel: ch,
+      adstock: base.adstock,
+      alpha: mean(al),
+      theta: base.theta,
+      K: mean(Ks),
+      S: mean(Ss),
+      lMax: base.lMax,
+      isLearned: true,
+      weights: wb.map((b) => b[0]),
+      weightsLower: wb.map((b) => b[1]),
+      weightsUpper: wb.map((b) => b[2]),
+      saturation: { x: SAT_X, y: yb.map((b) => b[0]), lower: yb.map((b) => b[1]), upper: yb.map((b) => b[2]) },
+    };
+  });
+}
+
+type DiagnosticsPart = Pick<
+  ModelInput,
+  | 'kind'
+  | 'status'
+  | 'statusReasons'
+  | 'numChains'
+  | 'numDraws'
+  | 'wallSeconds'
+  | 'divergences'
+  | 'divergentPercent'
+  | 'maxRhat'
+  | 'minEssBulk'
+  | 'minEssTail'
+  | 'treedepthHits'
+  | 'globalParameters'
+  | 'rankDraws'
+>;
+
+function diagnosticsPart(r: ResultsFolder, draws: PooledDraws, report: EvaluationReport, markets: readonly string[]): DiagnosticsPart {
+  const d = report.diagnostics;
+  const summary = report.summary;
+  const marketSet = new Set(markets);
+  const isGlobal = (name: string) => {
+    if (name.startsWith('beta_log_mu') || name.startsWith('beta_z') || name.startsWith('alpha_z')) return false;
+    const inside = /\[(.*)\]$/.exec(name)?.[1];
+    if (inside === undefined) return true;
+    return !inside.split(',').some((p) => marketSet.has(p));
+  };
+  const toRow = (s: SummaryRow): ParameterRow => ({
+    name: s.name,
+    mean: s.mean,
+    sd: s.sd,
+    lower: s.hdiLower,
+    upper: s.hdiUpper,
+    essBulk: s.essBulk,
+    essTail: s.essTail,
+    rhat: s.rHat,
+  });
+  const byRhat = (a: SummaryRow, b: SummaryRow) => (Number.isFinite(b.rHat) ? b.rHat : 0) - (Number.isFinite(a.rHat) ? a.rHat : 0);
+  let globals = summary.filter((s) => isGlobal(s.name));
+  if (globals.length < 3) globals = [...summary].sort(byRhat).slice(0, 8);
+  const worst = [...globals].sort(byRhat).slice(0, 3).map((s) => s.name);
+  const rankDraws: { name: string; chains: number[][] }[] = [];
+  if (r.sampleStats.lp) rankDraws.push({ name: 'lp (log density)', chains: r.sampleStats.lp.map((c) => Array.from(c)) });
+  for (const name of worst) rankDraws.push({ name, chains: draws.chains(name).map((c) => Array.from(c)) });
+  const reasons = d.failures.length
+    ? d.failures.map((f) => `${f.message}${f.remedy ? ` — try: ${f.remedy}` : ''}`)
+    : ['No divergences, R-hat ≤ 1.01 and ESS ≥ 400 everywhere.'];
+  const wall = (r.manifest as { timing?: { wall_seconds?: unknown } }).timing?.wall_seconds;
+  return {
+    kind: r.manifest.model,
+    status: d.status as Status,
+    statusReasons: reasons,
+    numChains: r.numChains,
+    numDraws: r.numDraws,
+    ...(typeof wall === 'number' ? { wallSeconds: wall } : {}),
+    divergences: d.divergences,
+    divergentPercent: d.divergentPercent,
+    maxRhat: d.maxRhat,
+    minEssBulk: d.minEssBulk,
+    minEssTail: d.minEssTail,
+    treedepthHits: d.treedepthHits,
+    globalParameters: globals.map(toRow),
+    rankDraws,
+  };
+}

@@ -1,0 +1,113 @@
+// renderReport: ReportInput → one self-contained HTML page (inline CSS, inline SVG, a few lines
+// of inline script for sorting tables; no external resources, so it opens offline and prints).
+import { channelLabel, escapeHtml, formatEuro, formatPercent, formatRoas } from './charts/format.js';
+import { renderComparisonSection } from './sections/comparison.js';
+import { mainModel, modelLabel } from './sections/common.js';
+import { renderDataSection } from './sections/data.js';
+import { renderDiagnosticsSection } from './sections/diagnostics.js';
+import { renderFailureSection } from './sections/failure.js';
+import { renderFitSection } from './sections/fit.js';
+import { renderPlanSection } from './sections/plan.js';
+import { renderRoasSection } from './sections/roas.js';
+import { renderShrinkageSection } from './sections/shrinkage.js';
+import { renderTransformsSection } from './sections/transforms.js';
+import { renderTruthSection } from './sections/truth.js';
+import { REPORT_CSS, SORT_SCRIPT } from './style.js';
+import type { ReportInput } from './types.js';
+
+/** The ids and titles of the report's sections, in order. */
+export const REPORT_SECTIONS = [
+  { id: 'data', title: 'Data' },
+  { id: 'transforms', title: 'Transforms' },
+  { id: 'diagnostics', title: 'Diagnostics' },
+  { id: 'roas', title: 'ROAS' },
+  { id: 'shrinkage', title: 'Shrinkage' },
+  { id: 'comparison', title: 'Model comparison' },
+  { id: 'fit', title: 'Fit' },
+  { id: 'truth', title: 'Ground truth' },
+  { id: 'failure', title: 'When pooling fails' },
+  { id: 'plan', title: 'Budget plan' },
+] as const;
+
+export function renderReport(input: ReportInput): string {
+  const sections = [
+    renderDataSection(input),
+    renderTransformsSection(input),
+    renderDiagnosticsSection(input),
+    renderRoasSection(input),
+    renderShrinkageSection(input),
+    renderComparisonSection(input),
+    renderFitSection(input),
+    renderTruthSection(input),
+    renderFailureSection(input),
+    renderPlanSection(input),
+  ];
+  const toc = REPORT_SECTIONS.map((s, i) => `<li><a href="#${s.id}">${i + 1}. ${escapeHtml(s.title)}</a></li>`).join('');
+  const sources = input.sources.map((s) => `<li>${escapeHtml(s.label)}: <code>${escapeHtml(s.path)}</code></li>`).join('');
+  const notes = input.notes.length ? `<p>Notes on this report:</p><ul>${input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
+  return (
+    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    // Forbid every network request: the page must be readable offline, and nothing may leak.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">` +
+    `<title>${escapeHtml(input.title)}</title><style>${REPORT_CSS}</style></head><body>` +
+    `<header class="page"><div class="inner"><h1>${escapeHtml(input.title)}</h1>${input.subtitle ? `<p>${escapeHtml(input.subtitle)}</p>` : ''}</div></header>` +
+    `<nav class="toc" aria-label="Sections"><div class="inner"><ol>${toc}</ol></div></nav>` +
+    `<main>${renderSummary(input)}${sections.join('\n')}</main>` +
+    `<footer><div class="inner"><p>Made by <code>tributary report</code>. All charts are drawn into this file; it needs no network connection and prints on A4.</p>${sources ? `<ul>${sources}</ul>` : ''}${notes}</div></footer>` +
+    `<script>${SORT_SCRIPT}</script></body></html>\n`
+  );
+}
+
+/** The first thing a marketing lead reads: four or five numbers with one sentence each. */
+function renderSummary(input: ReportInput): string {
+  const items: { k: string; v: string; d: string }[] = [];
+  const main = mainModel(input);
+  if (input.data) {
+    const sparse = input.data.markets.filter((m) => m.tier === 'sparse');
+    items.push({
+      k: 'Data',
+      v: `${input.markets.length} markets · ${input.channels.length} channels`,
+      d: `${input.data.numRows} market-weeks; ${sparse.length ? `${sparse.map((m) => m.market).join(', ')} have only ${Math.min(...sparse.map((m) => m.numObserved))} weeks` : 'every market has 40+ weeks'}.`,
+    });
+  }
+  if (input.comparison?.rows[0]) {
+    const best = input.comparison.rows[0];
+    items.push({ k: 'Best model', v: modelLabel(best.model), d: `predicts unseen weeks best (LOO weight ${formatPercent(best.weight)}).` });
+  }
+  if (main) {
+    const ranked = input.channels
+      .map((c, i) => ({ c, e: main.roasTotal[i] }))
+      .filter((r) => r.e)
+      .sort((a, b) => b.e!.mean - a.e!.mean);
+    if (ranked[0]) {
+      items.push({
+        k: 'Best channel',
+        v: `${channelLabel(ranked[0].c)}: €${formatRoas(ranked[0].e!.mean)} per €1`,
+        d: `ROAS across all markets (94%: ${formatRoas(ranked[0].e!.lower)}–${formatRoas(ranked[0].e!.upper)}).`,
+      });
+    }
+    items.push({
+      k: 'Fit quality',
+      v: main.status === 'good' ? 'trustworthy' : main.status === 'warning' ? 'usable with care' : 'not reliable',
+      d: `${modelLabel(main.kind)}: ${main.divergences} divergences, R-hat ≤ ${main.maxRhat.toFixed(3)}, ESS ≥ ${Math.round(main.minEssBulk)}.`,
+    });
+  }
+  if (input.failure) {
+    items.push({ k: 'Pooling', v: input.failure.status === 'good' ? 'safe here' : input.failure.status === 'warning' ? 'watch' : 'misleading', d: input.failure.verdict });
+  }
+  if (input.plan) {
+    const p = input.plan;
+    items.push({
+      k: 'Budget plan',
+      v: `${formatEuro(p.response.mean)} expected`,
+      d: `from ${formatEuro(p.budget)} over ${p.weeks} weeks${p.pUplift !== undefined ? `; ${formatPercent(p.pUplift)} chance to beat the historical split` : ''}.`,
+    });
+  }
+  if (items.length === 0) return '';
+  return (
+    `<section class="summary" id="summary"><h2>In short</h2><div class="summary-grid">` +
+    items.map((i) => `<div class="summary-item"><div class="k">${escapeHtml(i.k)}</div><div class="v">${escapeHtml(i.v)}</div><div class="d">${escapeHtml(i.d)}</div></div>`).join('') +
+    `</div></section>`
+  );
+}

@@ -1,0 +1,45 @@
+// Helpers shared by the sections: market order by data, model lookup, labels.
+import { channelLabel } from '../charts/format.js';
+import type { ModelInput, ReportInput, Tier } from '../types.js';
+
+/** Market indices sorted by observed weeks, richest first (ties keep the data order). */
+export function marketsByData(input: ReportInput, order: 'rich-first' | 'sparse-first' = 'rich-first'): number[] {
+  const idx = input.markets.map((_, g) => g);
+  const sign = order === 'rich-first' ? -1 : 1;
+  return idx.sort((a, b) => sign * ((input.marketWeeks[a] ?? 0) - (input.marketWeeks[b] ?? 0)) || a - b);
+}
+
+export function findModel(input: ReportInput, kind: string): ModelInput | undefined {
+  return input.models.find((m) => m.kind === kind);
+}
+
+/** The model the report leans on: hierarchical when fitted, else the best by LOO, else the last. */
+export function mainModel(input: ReportInput): ModelInput | undefined {
+  return findModel(input, 'hierarchical') ?? findModel(input, input.comparison?.rows[0]?.model ?? '') ?? input.models[input.models.length - 1];
+}
+
+export const MODEL_LABEL: Record<string, string> = {
+  pooled: 'Pooled',
+  unpooled: 'Unpooled',
+  hierarchical: 'Hierarchical',
+};
+
+export function modelLabel(kind: string): string {
+  return MODEL_LABEL[kind] ?? kind;
+}
+
+export const MODEL_PLAIN: Record<string, string> = {
+  pooled: 'one set of effects for all markets together',
+  unpooled: 'every market estimated on its own',
+  hierarchical: 'every market its own effects, pulled towards the group in proportion to how little data it has',
+};
+
+export function tierLabel(tier: Tier): string {
+  return tier === 'sparse' ? 'sparse (< 40 weeks)' : tier === 'medium' ? 'medium (40–77 weeks)' : 'rich (78+ weeks)';
+}
+
+export { channelLabel };
+
+export function weeksNote(weeks: number): string {
+  return `${weeks} wk`;
+}

@@ -1,0 +1,156 @@
+// Section 10: the budget plan from `tributary optimize` — where the money goes (by channel and
+// by market, against the historical allocation), the revenue it is expected to bring, how the
+// response grows with the budget, and which allocations go beyond anything seen in the data.
+import { groupedBarChart } from '../charts/bar.js';
+import { distributionChart } from '../charts/distribution.js';
+import { lineChart } from '../charts/line.js';
+import { channelLabel, escapeHtml, formatEuro, formatPercent, formatRoas } from '../charts/format.js';
+import { GOOD, MUTED, channelColor, modelColor } from '../charts/palette.js';
+import { callout, figure, grid, section, table } from '../html.js';
+import type { PlanAllocation, ReportInput } from '../types.js';
+
+export function renderPlanSection(input: ReportInput): string {
+  const title = 'The budget plan';
+  const plan = input.plan;
+  if (!plan) {
+    return section(
+      'plan',
+      10,
+      title,
+      'No budget plan was given. Make one from the hierarchical fit and pass it with --plan.',
+      callout('<p><code>tributary optimize results/hierarchical --budget 500000 --weeks 13 --out plan.json</code> then <code>tributary report results/ --plan plan.json</code>.</p>'),
+    );
+  }
+  const weekly = plan.budget / Math.max(plan.weeks, 1);
+  const up = plan.historical ? plan.response.mean - plan.historical.response.mean : NaN;
+  const lead =
+    `A budget of ${formatEuro(plan.budget)} over ${plan.weeks} weeks (${formatEuro(weekly)} a week), split across markets and channels to maximise ${plan.utility.replace(/_/g, ' ')} over the posterior. ` +
+    `Expected media revenue: ${formatEuro(plan.response.mean)} (90%: ${formatEuro(plan.response.q05)}–${formatEuro(plan.response.q95)}).`;
+  const key = plan.historical
+    ? callout(
+        `<p>Compared with spending the same budget the way it was spent historically, the plan is expected to add <strong>${escapeHtml(formatEuro(up))}</strong> of revenue` +
+          (plan.pUplift !== undefined ? `; the chance that it does better at all is <strong>${escapeHtml(formatPercent(plan.pUplift))}</strong>` : '') +
+          (plan.roas ? `. Plan ROAS: ${escapeHtml(formatRoas(plan.roas.mean))} (${escapeHtml(formatRoas(plan.roas.q05))}–${escapeHtml(formatRoas(plan.roas.q95))})` : '') +
+          '.</p>',
+        'key',
+      )
+    : '';
+
+  const channelTotals = input.channels.map((c) => sum(plan.allocation.filter((a) => a.channel === c).map((a) => a.weeklySpend)));
+  const channelHist = input.channels.map((c) => sum(plan.allocation.filter((a) => a.channel === c).map((a) => a.historicalWeeklySpend ?? NaN)));
+  const hasHist = channelHist.some((v) => Number.isFinite(v) && v > 0);
+  const byChannel = groupedBarChart({
+    title: 'Weekly spend by channel',
+    subtitle: hasHist ? 'Plan against the historical average week (same markets)' : 'Planned weekly spend, all markets',
+    groups: input.channels.map(channelLabel),
+    series: [
+      ...(hasHist ? [{ name: 'historical', color: '#b8bec8', values: channelHist }] : []),
+      { name: 'plan', color: GOOD, values: channelTotals, colors: input.channels.map((_, c) => channelColor(c)) },
+    ],
+    legend: hasHist ? [{ label: 'historical', color: '#b8bec8' }, { label: 'plan (channel colour)', color: GOOD }] : [],
+    valueLabel: '€ per week',
+    valueFormat: (v) => formatEuro(v),
+    width: 520,
+    height: 320,
+  });
+  const markets = input.markets.filter((m) => plan.allocation.some((a) => a.market === m));
+  const byMarket = groupedBarChart({
+    title: 'Weekly spend by market and channel',
+    subtitle: 'Planned; hatched bars are outside the spend seen in the data',
+    groups: markets,
+    series: input.channels.map((c, ci) => {
+      const rows = markets.map((m) => plan.allocation.find((a) => a.market === m && a.channel === c));
+      return {
+        name: channelLabel(c),
+        color: channelColor(ci),
+        values: rows.map((r) => r?.weeklySpend ?? 0),
+        flagged: rows.map((r) => r?.isOutsideObservedRange === true),
+      };
+    }),
+    valueLabel: '€ per week',
+    valueFormat: (v) => formatEuro(v),
+    width: 1040,
+    height: 340,
+  });
+  const response = distributionChart({
+    title: 'Expected media revenue over the plan period',
+    subtitle: plan.responseDraws ? 'Posterior distribution' : 'Box = 90% interval, line = mean',
+    groups: [
+      ...(plan.historical ? [{ label: 'historical allocation', color: '#8a8f98', ...(plan.responseDraws?.historical ? { values: plan.responseDraws.historical } : { summary: plan.historical.response }) }] : []),
+      { label: 'plan', color: GOOD, ...(plan.responseDraws?.plan ? { values: plan.responseDraws.plan } : { summary: plan.response }) },
+    ],
+    yLabel: '€ revenue from media',
+    yFormat: (v) => formatEuro(v),
+    width: 520,
+    height: 320,
+  });
+  const sc = [...plan.scenarios].sort((a, b) => a.budget - b.budget);
+  const scenario = sc.length
+    ? lineChart({
+        title: 'What more (or less) budget would bring',
+        subtitle: 'Expected media revenue for each total budget, optimally allocated; band = 90%',
+        series: [
+          {
+            name: 'expected revenue (90% band)',
+            color: modelColor('hierarchical'),
+            x: sc.map((s) => s.budget),
+            y: sc.map((s) => s.response.mean),
+            lower: sc.map((s) => s.response.q05),
+            upper: sc.map((s) => s.response.q95),
+            style: 'line+points',
+          },
+          { name: 'break-even (revenue = budget)', color: MUTED, x: sc.map((s) => s.budget), y: sc.map((s) => s.budget), style: 'dashed' },
+        ],
+        markers: [{ x: plan.budget, label: `this plan: ${formatEuro(plan.budget)}`, color: GOOD }],
+        xLabel: 'total budget over the period (€)',
+        yLabel: '€ media revenue',
+        xFormat: (v) => formatEuro(v),
+        yFormat: (v) => formatEuro(v),
+        width: 1040,
+        height: 320,
+      })
+    : '';
+  const flagged = plan.allocation.filter((a) => a.isOutsideObservedRange);
+  const flags = flagged.length
+    ? callout(
+        `<p><strong>${flagged.length} allocation${flagged.length > 1 ? 's go' : ' goes'} beyond the weekly spend ever observed</strong> in that market and channel. ` +
+          'There the response curve is extrapolated, not measured: treat those euros as an experiment and test before committing.</p>',
+        'warning',
+      ) +
+      table<PlanAllocation>(
+        [
+          { header: 'Market', value: (a) => a.market },
+          { header: 'Channel', value: (a) => channelLabel(a.channel) },
+          { header: 'Planned per week', value: (a) => formatEuro(a.weeklySpend), sort: (a) => a.weeklySpend, align: 'right' },
+          { header: 'Historical per week', value: (a) => (a.historicalWeeklySpend !== undefined ? formatEuro(a.historicalWeeklySpend) : '–'), sort: (a) => a.historicalWeeklySpend ?? 0, align: 'right' },
+          { header: 'Planned total', value: (a) => formatEuro(a.totalSpend), sort: (a) => a.totalSpend, align: 'right' },
+        ],
+        [...flagged].sort((a, b) => b.weeklySpend - a.weeklySpend),
+        { caption: 'Extrapolation flags: allocations outside the observed spend range' },
+      )
+    : callout('<p>Every allocation stays within the weekly spend observed in the data: no extrapolation.</p>');
+  const full = table<PlanAllocation>(
+    [
+      { header: 'Market', value: (a) => a.market },
+      { header: 'Channel', value: (a) => channelLabel(a.channel) },
+      { header: 'Per week', value: (a) => formatEuro(a.weeklySpend), sort: (a) => a.weeklySpend, align: 'right' },
+      { header: 'Total', value: (a) => formatEuro(a.totalSpend), sort: (a) => a.totalSpend, align: 'right' },
+      { header: 'Share of budget', value: (a) => formatPercent(a.totalSpend / Math.max(plan.budget, 1)), sort: (a) => a.totalSpend, align: 'right' },
+      { header: 'Outside observed range', value: (a) => (a.isOutsideObservedRange ? 'yes' : ''), sort: (a) => (a.isOutsideObservedRange ? 1 : 0) },
+    ],
+    [...plan.allocation].sort((a, b) => b.totalSpend - a.totalSpend),
+    { caption: 'Full allocation, largest first' },
+  );
+  return section(
+    'plan',
+    10,
+    title,
+    lead,
+    key + grid([figure(byChannel), figure(response)]) + figure(byMarket, undefined, { wide: true }) + (scenario ? figure(scenario, undefined, { wide: true }) : '') + `<h3>Extrapolation flags</h3>${flags}<details><summary>Full allocation table</summary>${full}</details>`,
+  );
+}
+
+function sum(xs: number[]): number {
+  const f = xs.filter((x) => Number.isFinite(x));
+  return f.length ? f.reduce((a, b) => a + b, 0) : NaN;
+}

@@ -1,0 +1,253 @@
+// ReportInput: everything the report shows, as plain numbers and strings (no draws of the
+// whole posterior, no classes), so that rendering is a pure function and a test can build an
+// input by hand. `buildReportInput` (build.ts) computes it from results folders.
+
+/** How much data a market has: sparse (< 40 observed weeks), medium (40–77) or rich (≥ 78). */
+export type Tier = 'sparse' | 'medium' | 'rich';
+
+/** A posterior summary: mean and the 94% highest density interval. */
+export interface Estimate {
+  mean: number;
+  lower: number;
+  upper: number;
+}
+
+export type Status = 'good' | 'warning' | 'bad';
+
+export interface ReportInput {
+  /** Page title, e.g. "VOLTA — marketing mix report". */
+  title: string;
+  /** One line under the title (data set, markets, weeks). */
+  subtitle?: string;
+  /** Scenario name when the data came from `tributary generate` (from ground_truth.json). */
+  scenario?: string;
+  target: string;
+  markets: string[];
+  channels: string[];
+  /** Observed weeks per market (for sorting and tiers), in `markets` order. */
+  marketWeeks: number[];
+  marketTiers: Tier[];
+  /** Where the inputs came from (shown in the footer). */
+  sources: { label: string; path: string }[];
+  /** Things the reader should know about the report itself (missing files, skipped parts). */
+  notes: string[];
+  data?: DataInput;
+  transforms: TransformInput[];
+  /** Fitted models, in the order pooled, unpooled, hierarchical (those present). */
+  models: ModelInput[];
+  comparison?: ComparisonInput;
+  truth?: TruthInput;
+  /** Failure indicators of the main results. */
+  failure?: FailureInput;
+  /** Failure indicators of a second results folder (`--divergent`), shown side by side. */
+  divergent?: FailureInput;
+  plan?: PlanInput;
+}
+
+export interface MarketData {
+  market: string;
+  tier: Tier;
+  firstDate: string;
+  lastDate: string;
+  /** Weeks from the first to the last date, inclusive. */
+  numWeeks: number;
+  numObserved: number;
+  numGaps: number;
+  /** Weekly target values (observed weeks). */
+  target: number[];
+  targetMean: number;
+  /** Total spend per channel over the observed weeks (channels order). */
+  totalSpend: number[];
+}
+
+export interface SpendSeries {
+  market: string;
+  tier: Tier;
+  /** ISO dates of the market's full weekly grid. */
+  dates: string[];
+  /** spend[c][t]; null in gap weeks. */
+  spend: (number | null)[][];
+}
+
+export interface DataInput {
+  numRows: number;
+  firstDate: string;
+  lastDate: string;
+  markets: MarketData[];
+  /** Spend over time for a rich and a sparse market. */
+  spendSeries: SpendSeries[];
+  gaps: { market: string; dates: string[] }[];
+  warnings: string[];
+}
+
+export interface TransformInput {
+  channel: string;
+  adstock: 'geometric' | 'delayed';
+  alpha: number;
+  theta: number;
+  K: number;
+  S: number;
+  lMax: number;
+  isLearned: boolean;
+  /** Normalized adstock weights by lag (0..lMax−1); bands when learned. */
+  weights: number[];
+  weightsLower?: number[];
+  weightsUpper?: number[];
+  /** Hill curve on x = spend / max weekly spend in [0, 1.5]. */
+  saturation: { x: number[]; y: number[]; lower?: number[]; upper?: number[] };
+}
+
+export interface ParameterRow {
+  name: string;
+  mean: number;
+  sd: number;
+  lower: number;
+  upper: number;
+  essBulk: number;
+  essTail: number;
+  rhat: number;
+}
+
+export interface FitSeries {
+  market: string;
+  dates: string[];
+  observed: number[];
+  /** Posterior predictive mean and 94% interval per observed week. */
+  mean: number[];
+  lower: number[];
+  upper: number[];
+}
+
+export interface ContributionSeries {
+  market: string;
+  dates: string[];
+  /** Baseline (intercept + trend + seasonality + controls) per observed week (posterior mean). */
+  base: number[];
+  /** channels[c][t]: posterior-mean media contribution per observed week. */
+  channels: number[][];
+}
+
+export interface ModelInput {
+  kind: string;
+  status: Status;
+  /** Plain-words reasons behind the status. */
+  statusReasons: string[];
+  numChains: number;
+  numDraws: number;
+  wallSeconds?: number;
+  divergences: number;
+  divergentPercent: number;
+  maxRhat: number;
+  minEssBulk: number;
+  minEssTail: number;
+  treedepthHits: number;
+  /** Summary of the global (population-level) parameters. */
+  globalParameters: ParameterRow[];
+  /** Draws per chain of a few global parameters, for rank plots. */
+  rankDraws: { name: string; chains: number[][] }[];
+  /** roas[g][c]; null where the market never spent on the channel. */
+  roas: (Estimate | null)[][];
+  marginalRoas: (Estimate | null)[][];
+  /** ROAS of each channel over all markets together (Σ contribution / Σ spend). */
+  roasTotal: (Estimate | null)[];
+  marginalRoasTotal: (Estimate | null)[];
+  /** Posterior-mean media revenue per market and channel (money, over the observed weeks). */
+  contribution: number[][];
+  /** Cross-market sd of the posterior-mean ROAS per channel. */
+  stability: number[];
+  /** The population effect per channel: beta_mu[c] (hierarchical), beta[c] (pooled); mean and sd. */
+  betaMu?: { mean: number; sd: number }[];
+  /** beta[g][c] posterior mean and sd. */
+  beta?: { mean: number; sd: number; lower: number; upper: number }[][];
+  betaSigma?: Estimate[];
+  /** shrinkage[g][c] = min(1, posterior sd of beta_z[g,c]) (hierarchical only). */
+  shrinkage?: number[][];
+  /** Displacement towards the population mean relative to the unpooled fit (hierarchical). */
+  displacement?: (number | null)[][];
+  /** Posterior predictive check per market. */
+  fit?: FitSeries[];
+  /** Share of observed weeks inside the 94% predictive interval, per market. */
+  ppcCoverage?: number[];
+  contributionsOverTime?: ContributionSeries[];
+}
+
+export interface ComparisonRow {
+  model: string;
+  elpd: number;
+  se: number;
+  pLoo: number;
+  elpdDiff: number;
+  seDiff: number;
+  weight: number;
+  /** Observations with Pareto k > 0.7. */
+  numHighK: number;
+}
+
+export interface ComparisonInput {
+  /** Best model first. */
+  rows: ComparisonRow[];
+}
+
+export interface CoverageRow {
+  model: string;
+  quantity: string;
+  covered: number;
+  total: number;
+}
+
+export interface TruthInput {
+  betaMu: number[];
+  betaSigma: number[];
+  /** beta[g][c] and roas[g][c] in the report's market and channel order. */
+  beta: number[][];
+  roas: number[][];
+  coverage: CoverageRow[];
+}
+
+export interface FailureIndicator {
+  id: string;
+  /** Short name, e.g. "Divergent transitions". */
+  name: string;
+  /** The measured value in words, e.g. "12 of 400 draws". */
+  value: string;
+  status: Status;
+  /** What it means, in plain words. */
+  explanation: string;
+}
+
+export interface FailureInput {
+  /** "VOLTA", "divergent scenario", … */
+  label: string;
+  verdict: string;
+  status: Status;
+  indicators: FailureIndicator[];
+  /** For the side-by-side ROAS picture: hierarchical vs unpooled ROAS of one channel. */
+  example?: {
+    channel: string;
+    rows: { market: string; tier: Tier; unpooled: Estimate | null; hierarchical: Estimate | null; truth?: number }[];
+  };
+}
+
+export interface PlanAllocation {
+  market: string;
+  channel: string;
+  weeklySpend: number;
+  totalSpend: number;
+  historicalWeeklySpend?: number;
+  isOutsideObservedRange: boolean;
+}
+
+export interface PlanInput {
+  budget: number;
+  weeks: number;
+  utility: string;
+  allocation: PlanAllocation[];
+  response: { mean: number; q05: number; q95: number };
+  roas?: { mean: number; q05: number; q95: number };
+  historical?: { budget?: number; response: { mean: number; q05: number; q95: number } };
+  /** Probability that the plan brings more revenue than the historical allocation. */
+  pUplift?: number;
+  scenarios: { budget: number; response: { mean: number; q05: number; q95: number } }[];
+  /** Draws of the response (plan and historical) when the plan file holds them. */
+  responseDraws?: { plan: number[]; historical?: number[] };
+}

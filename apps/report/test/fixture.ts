@@ -1,0 +1,59 @@
+// A CI-sized fixture made through the CLI's own command objects: generate VOLTA (and the
+// divergent scenario), fit pooled, unpooled and hierarchical with short chains, and write a
+// budget plan with @tributary/optimizer (the same plan.json `tributary optimize` writes).
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadResults, rebuildModel } from '@tributary/evaluation';
+import { budgetScenarios, buildResponseModel, optimizeBudget, planToJson } from '@tributary/optimizer';
+// The CLI is an app (nothing may depend on it); its tests-only use here reads its sources.
+import { fitCommand } from '../../cli/src/commands/fit.js';
+import { generateCommand } from '../../cli/src/commands/generate.js';
+import { parseCommandArgs, type CommandSpec } from '../../cli/src/command.js';
+import type { CliIo } from '../../cli/src/io.js';
+
+export const SMALL_FIT = ['--chains', '2', '--warmup', '150', '--draws', '100', '--parallel', '0', '--quiet'];
+
+export async function runCommand(spec: CommandSpec, argv: string[], cwd: string): Promise<void> {
+  let err = '';
+  const io: CliIo = { out: () => {}, err: (t) => void (err += t), isTty: false, cwd };
+  const code = await spec.run(parseCommandArgs(spec, argv), io);
+  if (code !== 0) throw new Error(`tributary ${spec.name} ${argv.join(' ')} exited ${code}: ${err}`);
+}
+
+export interface Fixture {
+  dir: string;
+  results: string;
+  data: string;
+  truth: string;
+  plan: string;
+  divergentResults?: string;
+}
+
+export async function makeFixture(options: { divergent?: boolean } = {}): Promise<Fixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'tributary-report-'));
+  await runCommand(generateCommand, ['--scenario', 'volta', '--seed', '42', '--out', 'data'], dir);
+  await runCommand(fitCommand, ['data/volta_marketing.csv', '--model', 'all', '--seed', '3', ...SMALL_FIT], dir);
+  const fixture: Fixture = {
+    dir,
+    results: join(dir, 'results'),
+    data: join(dir, 'data', 'volta_marketing.csv'),
+    truth: join(dir, 'data', 'ground_truth.json'),
+    plan: join(dir, 'plan.json'),
+  };
+  if (options.divergent) {
+    await runCommand(generateCommand, ['--scenario', 'divergent', '--seed', '7', '--out', 'data/divergent'], dir);
+    for (const model of ['unpooled', 'hierarchical']) {
+      await runCommand(fitCommand, ['data/divergent/divergent_marketing.csv', '--model', model, '--seed', '3', '--out', 'results-divergent', ...SMALL_FIT], dir);
+    }
+    fixture.divergentResults = join(dir, 'results-divergent');
+  }
+  const hier = await loadResults(join(fixture.results, 'hierarchical'));
+  const fitted = await rebuildModel(hier);
+  const response = buildResponseModel({ model: fitted.model, panel: fitted.panel, draws: hier.draws, names: hier.names, weeks: 13 });
+  const budget = 1_500_000;
+  const plan = optimizeBudget(response, { budget });
+  const scenarios = budgetScenarios(response, { budget, multipliers: [0.6, 1, 1.4] });
+  await writeFile(fixture.plan, JSON.stringify(planToJson(plan, { scenarios }), null, 2) + '\n');
+  return fixture;
+}
