@@ -7,5 +7,6 @@ const conditions = ['@tributary/source', 'module', 'node', 'development|producti
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
-  test: { include: ['test/**/*.test.ts'] },
+  // Generous limits: CI runs every package's tests at once on 2 cores.
+  test: { include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
 });
