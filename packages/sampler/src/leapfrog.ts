@@ -14,7 +14,7 @@
 // log_prob throws a domain error.
 
 import type { LogDensity } from './types.js';
-import type { Metric } from './metric.js';
+import { applyInverseMetric, type Metric } from './metric.js';
 
 /**
  * One leapfrog step of size `stepSize` (negative to integrate backwards). Updates `q`, `p` and
@@ -41,12 +41,7 @@ export function leapfrog(
     }
   } else {
     for (let i = 0; i < n; i++) p[i] = p[i]! + half * grad[i]!;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      const row = i * n;
-      for (let j = 0; j < n; j++) s += m[row + j]! * p[j]!;
-      pSharp[i] = s;
-    }
+    applyInverseMetric(metric, p, pSharp);
     for (let i = 0; i < n; i++) q[i] = q[i]! + stepSize * pSharp[i]!;
   }
   const lp = target.logDensityAndGradient(q, grad);
