@@ -22,7 +22,8 @@
  *   `relativeEffOfLogLik(ll)` (loo's recommended `relative_eff(exp(ll), chain_id)`).
  */
 import { invalidArgument } from './errors.js';
-import { logSumExp, qnorm, variance } from './numerics.js';
+import { qnorm } from '@tributary/sampler';
+import { logSumExp, variance } from './numerics.js';
 import { paretoKThreshold, psis, relativeEff } from './psis.js';
 
 /**

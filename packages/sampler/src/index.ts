@@ -61,6 +61,7 @@ export {
   extractColumn,
   DiagnosticsError,
   autocovariance,
+  qnorm,
   DEFAULT_HDI_PROB,
   hdi,
   ebfmi,

@@ -42,6 +42,7 @@ it('exports exactly these runtime names', () => {
       "mcseQuantile",
       "mcseSd",
       "nutsTransition",
+      "qnorm",
       "quantile",
       "restartDualAveraging",
       "rhat",

@@ -22,6 +22,7 @@ export type { ParameterDraws } from './draws.js';
 export { DiagnosticsError } from './errors.js';
 export type { DiagnosticsErrorCode } from './errors.js';
 export { autocovariance } from './fft.js';
+export { qnorm } from './special.js';
 export { DEFAULT_HDI_PROB, hdi } from './hdi.js';
 export type { Interval } from './hdi.js';
 export { ebfmi } from './bfmi.js';

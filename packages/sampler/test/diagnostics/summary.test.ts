@@ -144,6 +144,7 @@ describe('public surface of src/diagnostics', () => {
       'mcseMean',
       'mcseQuantile',
       'mcseSd',
+      'qnorm',
       'quantile',
       'rhat',
       'rhatBasic',
