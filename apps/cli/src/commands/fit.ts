@@ -5,7 +5,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { buildPanel, parseMarketingCsv, TributaryError } from '@tributary/data';
 import { buildModel, loadPriors, modelWorkerTarget, type Model, type ModelKind } from '@tributary/models';
-import { formatSummaryCsv, sample, summarize, type Posterior, type SummaryRow } from '@tributary/sampler';
+import { diagnoseResults, parseManifest, type DiagnosticsReport } from '@tributary/evaluation';
+import { formatSummaryCsv, sample, summarize, type Posterior } from '@tributary/sampler';
 import { CliUsageError, intOption, type CommandSpec } from '../command.js';
 import { writeDirAtomic } from '../util/atomic.js';
 import { formatDrawsCsv } from '../util/csv.js';
@@ -98,43 +99,66 @@ export const fitCommand: CommandSpec = {
         display?.finish();
         const constrained = constrainDraws(model, posterior);
         const summary = summarize(constrained, model.constrainedDim, model.constrainedNames as string[]);
-        const verdict = buildVerdict(posterior, summary, maxTreeDepth);
         const dir = join(outRoot, kind);
+        const manifest: Record<string, unknown> = {
+          tributary_results_version: 1,
+          model: kind,
+          created_by: `tributary ${packageVersion('tributary')}`,
+          options: { chains, warmup, draws, seed, target_accept: targetAccept, max_treedepth: maxTreeDepth, metric, likelihood, learn_transforms: learnTransforms, parallel },
+          priors: model.priors,
+          priors_file: priorsPath ?? null,
+          transforms: Object.fromEntries(model.channels.map((c, i) => [c, model.transforms[i]])),
+          data: { path: file, sha256, rows: panel.numObs, target: panel.target, channels: panel.channels, controls: panel.controls, ...opts },
+          markets: panel.markets,
+          channels: panel.channels,
+          target: panel.target,
+          seed,
+          parameter_names: model.constrainedNames,
+          unconstrained_names: model.parameterNames,
+          package_versions: Object.fromEntries(
+            ['tributary', '@tributary/data', '@tributary/transforms', '@tributary/models', '@tributary/sampler'].map((n) => [n, packageVersion(n)]),
+          ),
+          node_version: process.version,
+          timing: {
+            warmup_seconds: posterior.warmupSeconds,
+            sampling_seconds: posterior.samplingSeconds,
+            wall_seconds: posterior.wallSeconds,
+            total_seconds: (Date.now() - started) / 1000,
+          },
+          adaptation: { step_size: posterior.stepSize },
+        };
+        // The same checks, thresholds and remedies as `tributary evaluate`, on the folder as it
+        // will be read back (parseManifest also proves the manifest is loadable).
+        const report = diagnoseResults(
+          {
+            dir,
+            name: kind,
+            manifest: parseManifest(manifest),
+            names: model.constrainedNames,
+            numChains: posterior.numChains,
+            numDraws: posterior.numDraws,
+            draws: constrained,
+            sampleStats: posterior.sampleStats as unknown as Record<string, Float64Array[]>,
+          },
+          { summary },
+        );
+        manifest.diagnostics = {
+          status: report.status,
+          divergences: report.divergences,
+          divergent_percent: report.divergentPercent,
+          max_rhat: report.maxRhat,
+          min_ess_bulk: report.minEssBulk,
+          min_ess_tail: report.minEssTail,
+          max_treedepth_hits: report.treedepthHits,
+          ebfmi: report.ebfmi,
+        };
         await writeDirAtomic(dir, async (tmp) => {
-          const manifest = {
-            tributary_results_version: 1,
-            model: kind,
-            created_by: `tributary ${packageVersion('tributary')}`,
-            options: { chains, warmup, draws, seed, target_accept: targetAccept, max_treedepth: maxTreeDepth, metric, likelihood, learn_transforms: learnTransforms, parallel },
-            priors: model.priors,
-            priors_file: priorsPath ?? null,
-            transforms: Object.fromEntries(model.channels.map((c, i) => [c, model.transforms[i]])),
-            data: { path: file, sha256, rows: panel.numObs, target: panel.target, channels: panel.channels, controls: panel.controls, ...opts },
-            markets: panel.markets,
-            channels: panel.channels,
-            target: panel.target,
-            seed,
-            parameter_names: model.constrainedNames,
-            unconstrained_names: model.parameterNames,
-            package_versions: Object.fromEntries(
-              ['tributary', '@tributary/data', '@tributary/transforms', '@tributary/models', '@tributary/sampler'].map((n) => [n, packageVersion(n)]),
-            ),
-            node_version: process.version,
-            timing: {
-              warmup_seconds: posterior.warmupSeconds,
-              sampling_seconds: posterior.samplingSeconds,
-              wall_seconds: posterior.wallSeconds,
-              total_seconds: (Date.now() - started) / 1000,
-            },
-            adaptation: { step_size: posterior.stepSize },
-            diagnostics: verdict.numbers,
-          };
           await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
           await writeFile(join(tmp, 'draws.csv'), formatDrawsCsv(constrained, model.constrainedNames));
           await writeFile(join(tmp, 'sample_stats.csv'), formatSampleStatsCsv(posterior));
           await writeFile(join(tmp, 'summary.csv'), formatSummaryCsv(summary));
         });
-        io.out(`${kind}: wrote ${dir}\n${verdict.text}\n`);
+        io.out(`${kind}: wrote ${dir}\n${formatVerdict(report)}\n`);
       }
     } finally {
       process.removeListener('SIGINT', onSigint);
@@ -183,50 +207,14 @@ function formatSampleStatsCsv(posterior: Posterior): string {
   return lines.join('\n') + '\n';
 }
 
-interface Verdict {
-  text: string;
-  numbers: { divergences: number; divergent_percent: number; max_rhat: number; min_ess_bulk: number; min_ess_tail: number; max_treedepth_hits: number };
-}
-
-function buildVerdict(posterior: Posterior, summary: readonly SummaryRow[], maxTreeDepth: number): Verdict {
-  let divergences = 0;
-  let total = 0;
-  for (const d of posterior.sampleStats.divergent) {
-    for (const x of d) divergences += x;
-    total += d.length;
-  }
-  const finite = (xs: number[]) => xs.filter((x) => Number.isFinite(x));
-  const rhats = finite(summary.map((r) => r.rHat));
-  const bulk = finite(summary.map((r) => r.essBulk));
-  const tail = finite(summary.map((r) => r.essTail));
-  const maxRhat = rhats.length ? Math.max(...rhats) : NaN;
-  const minBulk = bulk.length ? Math.min(...bulk) : NaN;
-  const minTail = tail.length ? Math.min(...tail) : NaN;
-  const worst = (key: 'rHat' | 'essBulk', pick: (a: number, b: number) => boolean) =>
-    summary.reduce<SummaryRow | undefined>((w, r) => (Number.isFinite(r[key]) && (!w || pick(r[key], w[key])) ? r : w), undefined)?.name ?? '-';
+/** A short verdict for the terminal; `tributary evaluate` gives the full report. */
+function formatVerdict(r: DiagnosticsReport): string {
   const lines = [
-    `  divergences: ${divergences} of ${total} draws (${((100 * divergences) / Math.max(total, 1)).toFixed(2)}%)`,
-    `  max R-hat:   ${maxRhat.toFixed(3)} (${worst('rHat', (a, b) => a > b)})`,
-    `  min ESS:     bulk ${minBulk.toFixed(0)} (${worst('essBulk', (a, b) => a < b)}), tail ${minTail.toFixed(0)}`,
+    `  status:      ${r.status}`,
+    `  divergences: ${r.divergences} of ${r.numChains * r.numDraws} draws (${r.divergentPercent.toFixed(2)}%)`,
+    `  max R-hat:   ${r.maxRhat.toFixed(3)} (${r.maxRhatParameter})`,
+    `  min ESS:     bulk ${r.minEssBulk.toFixed(0)} (${r.minEssBulkParameter}), tail ${r.minEssTail.toFixed(0)} (${r.minEssTailParameter})`,
   ];
-  const advice: string[] = [];
-  if (divergences > 0) advice.push('divergences: raise --target-accept (e.g. 0.95), or check the data and priors');
-  if (maxRhat > 1.01) advice.push('R-hat > 1.01: run more --warmup and --draws; if it persists the chains disagree (multimodality or a bad prior)');
-  if (minBulk < 400) advice.push('ESS < 400: run more --draws, or try --metric dense if parameters are strongly correlated');
-  let hits = 0;
-  for (const t of posterior.sampleStats.treedepth) for (const x of t) if (x >= maxTreeDepth) hits++;
-  if (hits > 0) advice.push(`${hits} draws hit the maximum tree depth: raise --max-treedepth or reparameterize`);
-  lines.push(advice.length ? `  status: needs attention\n${advice.map((a) => `  try: ${a}`).join('\n')}` : '  status: good');
-  return {
-    text: lines.join('\n'),
-    numbers: {
-      divergences,
-      divergent_percent: (100 * divergences) / Math.max(total, 1),
-      max_rhat: maxRhat,
-      min_ess_bulk: minBulk,
-      min_ess_tail: minTail,
-      max_treedepth_hits: hits,
-    },
-  };
+  for (const f of r.failures) lines.push(`  ${f.severity}: ${f.message}\n    try: ${f.remedy}`);
+  return lines.join('\n');
 }
-
