@@ -5,7 +5,7 @@
  */
 export { ModelError, PriorsError } from './errors.js';
 export type { ModelErrorCode } from './errors.js';
-export type { Layout, ModelKind, UnconstrainedOffsets } from './layout.js';
+export type { Layout, ModelKind, TimeVaryingLayout, UnconstrainedOffsets } from './layout.js';
 export { buildModel } from './model.js';
 export type {
   BuildModelOptions,
@@ -13,12 +13,14 @@ export type {
   Contributions,
   GradientPath,
   Likelihood,
+  LiftTestInput,
   Model,
   OutputScale,
+  TimeVaryingOptions,
 } from './model.js';
 export type { PanelData } from './panel.js';
 export { DEFAULT_PRIORS, PRIOR_KEYS, loadPriors, parsePriors, resolvePriors } from './priors.js';
-export type { HalfNormalPrior, NormalPrior, Priors } from './priors.js';
+export type { HalfNormalPrior, NormalPrior, Priors, RoasMoments, RoasPrior } from './priors.js';
 export type { Rng } from './random.js';
 export { MODEL_MODULE_URL, buildModelFromSpec, modelWorkerTarget } from './spec.js';
 export type { ModelSpec } from './spec.js';

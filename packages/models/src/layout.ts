@@ -14,6 +14,12 @@
  * (equivalently, in Stan, `vector<lower=0> beta` with a lognormal prior: same posterior, same
  * `lp__`). The hierarchical model reports `beta_log_mu[c]` and `beta_mu[c] = exp(beta_log_mu[c])`.
  *
+ * Time-varying media effects (model.ts, "Time-varying effects"), after everything else:
+ * `tv_sigma[c]` (unconstrained `tv_sigma_log[c]`) and the random walk's standardized steps
+ * `tv_z[c,k]`, k = 2..J (knot 1 is the walk's origin), per time-varying channel; the
+ * constrained draw also reports the transformed `tv_multiplier[c,k]`, k = 1..J (knot k at
+ * global week (k − 1)·knot_every).
+ *
  * Column layout of the per-market coefficient vector b (shared by all kinds), P = 6 + K + C:
  * `[alpha, delta, gamma[1..4], gamma_control[1..K], beta[1..C]]`.
  */
@@ -49,6 +55,15 @@ export interface UnconstrainedOffsets {
   readonly adstockAlpha: number;
   readonly satK: number;
   readonly satS: number;
+  /** Time-varying channels: T entries of log step sd, then T × (J − 1) standardized steps. */
+  readonly tvSigma: number;
+  readonly tvZ: number;
+}
+
+/** The time-varying block: which channels (indices) and how many knots each walk has. */
+export interface TimeVaryingLayout {
+  readonly channels: readonly number[];
+  readonly numKnots: number;
 }
 
 export interface Layout {
@@ -81,6 +96,11 @@ export interface Layout {
   readonly alphaIndex: Int32Array;
   readonly betaMuIndex: Int32Array;
   readonly betaIndex: Int32Array;
+  /** Time-varying channel indices (empty when none) and knots per walk. */
+  readonly tvChannels: Int32Array;
+  readonly tvNumKnots: number;
+  /** T × J: constrained index of tv_multiplier[c,k]. */
+  readonly tvMultiplierIndex: Int32Array;
 }
 
 export const FOURIER_TERMS = 4;
@@ -107,6 +127,7 @@ export function buildLayout(
   channels: readonly string[],
   controls: readonly string[],
   isLearned: boolean,
+  timeVarying: TimeVaryingLayout = { channels: [], numKnots: 0 },
 ): Layout {
   const G = markets.length;
   const C = channels.length;
@@ -122,6 +143,7 @@ export function buildLayout(
   const off: Record<keyof UnconstrainedOffsets, number> = {
     alphaMu: -1, alphaSigma: -1, alphaZ: -1, alpha: -1, delta: -1, gamma: -1, gammaControl: -1,
     betaLogMu: -1, betaSigma: -1, betaZ: -1, betaLog: -1, sigma: -1, adstockAlpha: -1, satK: -1, satS: -1,
+    tvSigma: -1, tvZ: -1,
   };
   // A primary parameter: one unconstrained coordinate and its constrained value.
   const primary = (uName: string, cName: string, transform: number): { u: number; c: number } => {
@@ -258,6 +280,24 @@ export function buildLayout(
     }
   }
 
+  const tvChannels = Int32Array.from(timeVarying.channels);
+  const J = tvChannels.length > 0 ? timeVarying.numKnots : 0;
+  const tvMultiplierIndex = new Int32Array(tvChannels.length * J);
+  tvChannels.forEach((ch, i) => {
+    const p = primary(`tv_sigma_log[${channels[ch]}]`, `tv_sigma[${channels[ch]}]`, EXP);
+    if (i === 0) off.tvSigma = p.u;
+  });
+  tvChannels.forEach((ch, i) => {
+    for (let k = 1; k < J; k++) {
+      const name = `tv_z[${channels[ch]},${k + 1}]`;
+      const p = primary(name, name, IDENTITY);
+      if (i === 0 && k === 1) off.tvZ = p.u;
+    }
+  });
+  tvChannels.forEach((ch, i) => {
+    for (let k = 0; k < J; k++) tvMultiplierIndex[i * J + k] = c.push(`tv_multiplier[${channels[ch]},${k + 1}]`);
+  });
+
   return {
     kind,
     isLearned,
@@ -281,5 +321,8 @@ export function buildLayout(
     alphaIndex,
     betaMuIndex,
     betaIndex,
+    tvChannels,
+    tvNumKnots: J,
+    tvMultiplierIndex,
   };
 }

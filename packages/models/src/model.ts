@@ -65,6 +65,30 @@ export type Likelihood = 'normal' | 'student-t';
 export type GradientPath = 'auto' | 'sufficient' | 'direct';
 export type OutputScale = 'scaled' | 'money';
 
+/**
+ * One lift test (experiment) for calibration: `deltaSpend` extra spend per week (money) in
+ * weeks `startT..endT` (global week indices, inclusive) of `channel` in `market`, and the
+ * measured incremental revenue `lift` (money, over the window and its carry-over) with its
+ * standard error. `@tributary/data`'s `LiftTest` has these fields (and more).
+ */
+export interface LiftTestInput {
+  readonly market: string;
+  readonly channel: string;
+  readonly startT: number;
+  readonly endT: number;
+  readonly deltaSpend: number;
+  readonly lift: number;
+  readonly liftSe: number;
+}
+
+/** Time-varying media effects: a random-walk multiplier over time per listed channel. */
+export interface TimeVaryingOptions {
+  /** Channel column names whose effect may drift (pooled across markets). */
+  readonly channels: readonly string[];
+  /** Weeks between knots of the walk (default 4); weeks between knots are interpolated. */
+  readonly knotEvery?: number;
+}
+
 export interface BuildModelOptions {
   readonly kind: ModelKind;
   /** Sample per-channel adstock α, Hill K and S (spec §5 "Learned transforms"). Default false. */
@@ -86,6 +110,10 @@ export interface BuildModelOptions {
   readonly path?: GradientPath;
   /** How controls enter the mean: 'standardized' (default) or 'raw' values. */
   readonly controlScaling?: 'standardized' | 'raw';
+  /** Lift tests: each adds `lift ~ Normal(model-implied lift, liftSe)` (see the header). */
+  readonly liftTests?: readonly LiftTestInput[];
+  /** Time-varying media effects (see the header). Forces the direct path. */
+  readonly timeVarying?: TimeVaryingOptions;
 }
 
 /** Per-market contributions (money) summed over the market's observed weeks, for one draw. */
@@ -115,6 +143,10 @@ export interface Model {
   readonly channels: readonly string[];
   readonly controls: readonly string[];
   readonly numObs: number;
+  /** The lift tests the likelihood includes (as given). */
+  readonly liftTests: readonly LiftTestInput[];
+  /** Time-varying channels and knots (null when every effect is constant). */
+  readonly timeVarying: { readonly channels: readonly string[]; readonly knotEvery: number; readonly numKnots: number } | null;
   /** Observed row → market index (copy of the panel's). */
   readonly obsMarket: Int32Array;
   /** Dimension of the unconstrained vector. */
@@ -153,6 +185,13 @@ export interface Model {
   roas(constrained: ArrayLike<number>, out: Float64Array): Float64Array;
   /** G×C: extra revenue from +1% spend in every observed week of (g,c) / extra spend. */
   marginalRoas(constrained: ArrayLike<number>, out: Float64Array): Float64Array;
+  /** Per lift test: the model-implied lift (money) of a draw, comparable with the measured one. */
+  liftTestPredictions(constrained: ArrayLike<number>, out: Float64Array): Float64Array;
+  /**
+   * C: the effect multiplier of each channel at the last observed week (1 for constant
+   * effects): what a forecast (the optimizer) should scale the coefficient by.
+   */
+  latestMultipliers(constrained: ArrayLike<number>, out: Float64Array): Float64Array;
   /**
    * The model's inputs as plain JSON-able data for an independent Stan program (README "Stan
    * equivalence"): the exact y_s, τ, F, controls and H the log density uses (H at the fixed
@@ -200,6 +239,8 @@ class MarketingMixModel implements Model {
   readonly channels: readonly string[];
   readonly controls: readonly string[];
   readonly numObs: number;
+  readonly liftTests: readonly LiftTestInput[];
+  readonly timeVarying: Model['timeVarying'];
   readonly obsMarket: Int32Array;
   readonly dim: number;
   readonly parameterNames: readonly string[];
@@ -248,6 +289,14 @@ class MarketingMixModel implements Model {
   private readonly prBetaS: number;
   private readonly prBetaSigma: number;
   private readonly prSigma: number;
+  /**
+   * Prior of each log media coefficient (beta_log_mu[c] when hierarchical, else log beta per
+   * set × channel): Normal(prBetaMean, prBetaSd); the spec's beta_log_mu prior, or the
+   * ROAS prior mapped onto the coefficient.
+   */
+  private readonly prBetaMean: Float64Array;
+  private readonly prBetaSd: Float64Array;
+  private readonly prTvSigma: number;
   /** Learned transforms, per channel: Beta(a, b) for α, log-centres of K and S. */
   private readonly prAdA: Float64Array;
   private readonly prAdB: Float64Array;
@@ -290,6 +339,50 @@ class MarketingMixModel implements Model {
   private readonly dHK: Float64Array;
   private readonly dHS: Float64Array;
   private readonly gradScratch: Float64Array;
+  /** Per observed row: ∂lp/∂μ (scaled), kept by the direct path for time-varying effects. */
+  private readonly eRow: Float64Array;
+  /** The design the likelihood reads: X, or Xe (media columns × multipliers) when time-varying. */
+  private readonly design: Float64Array;
+
+  // ---- lift tests (see the header) ------------------------------------------------------
+  private readonly numLift: number;
+  private readonly liftMarket: Int32Array;
+  private readonly liftChannel: Int32Array;
+  /** Global week of each test's first week; the window's length + carry-over tail. */
+  private readonly liftStartT: Int32Array;
+  private readonly liftLength: Int32Array;
+  /** Measured lift and its se on the scaled target (money / yScale[g]). */
+  private readonly liftObs: Float64Array;
+  private readonly liftSeScaled: Float64Array;
+  /** Local scaled-spend windows, weeks startT − (L−1) .. endT + (L−1): without / with the test. */
+  private readonly liftXBase: Float64Array[];
+  private readonly liftXTest: Float64Array[];
+  /** Per test and output week: Δh (fixed transforms: precomputed) and ∂Δh/∂(α, K, S). */
+  private readonly liftDh: Float64Array[];
+  private readonly liftDa: Float64Array[];
+  private readonly liftDK: Float64Array[];
+  private readonly liftDS: Float64Array[];
+
+  // ---- time-varying effects (see the header) --------------------------------------------
+  /** Time-varying channel indices; tvOf[c] = position in tvIdx or −1. */
+  private readonly tvIdx: Int32Array;
+  private readonly tvOf: Int32Array;
+  private readonly tvEvery: number;
+  private readonly tvJ: number;
+  /** T_max: the last observed global week (latestMultipliers). */
+  private readonly lastWeek: number;
+  private readonly marketStartT: Int32Array;
+  /** Per observed row: knot on its left and the interpolation fraction. */
+  private readonly tvKnot: Int32Array;
+  private readonly tvFrac: Float64Array;
+  /** T × J centred log-multipliers at the knots, their gradient, and the step sds. */
+  private readonly tvW: Float64Array;
+  private readonly gTvW: Float64Array;
+  private readonly tvSig: Float64Array;
+  /** N × T multipliers at the observed rows (evaluation / derived draw). */
+  private readonly tvM: Float64Array;
+  private readonly dTvW: Float64Array;
+  private readonly dTvM: Float64Array;
 
   // ---- scratch of the derived quantities --------------------------------------------------
   private readonly dB: Float64Array;
@@ -314,10 +407,12 @@ class MarketingMixModel implements Model {
     if (requested !== 'auto' && requested !== 'sufficient' && requested !== 'direct') {
       configError(`buildModel: path = ${JSON.stringify(requested)}; expected 'auto', 'sufficient' or 'direct'`);
     }
-    const canSufficient = likelihood === 'normal' && !isLearned;
+    const tvOptions = options.timeVarying;
+    const hasTv = tvOptions !== undefined && tvOptions !== null && (tvOptions.channels?.length ?? 0) > 0;
+    const canSufficient = likelihood === 'normal' && !isLearned && !hasTv;
     if (requested === 'sufficient' && !canSufficient) {
       configError(
-        "buildModel: path 'sufficient' needs a Normal likelihood and fixed transforms; use path 'auto' or 'direct'",
+        "buildModel: path 'sufficient' needs a Normal likelihood, fixed transforms and constant effects; use path 'auto' or 'direct'",
       );
     }
     this.kind = kind;
@@ -356,7 +451,47 @@ class MarketingMixModel implements Model {
     }
     this.transforms = Object.freeze(this.channels.map((ch) => resolveTransform(ch, overrides[ch])));
 
-    const layout = buildLayout(kind, this.markets, this.channels, this.controls, isLearned);
+    // Global week of each market's first grid week (lift tests and time-varying effects).
+    const needsWeeks = hasTv || (options.liftTests?.length ?? 0) > 0;
+    if (needsWeeks && (panel.marketStart === undefined || panel.marketStart.length !== G)) {
+      configError('buildModel: lift tests and time-varying effects need panel.marketStart (pass the Panel from @tributary/data buildPanel)');
+    }
+    this.marketStartT = Int32Array.from(panel.marketStart ?? new Array<number>(G).fill(0));
+    let lastWeek = 0;
+    for (let g = 0; g < G; g++) lastWeek = Math.max(lastWeek, this.marketStartT[g]! + panel.marketLength[g]! - 1);
+    this.lastWeek = lastWeek;
+
+    // Time-varying channels and knots.
+    const tvChannels: number[] = [];
+    let tvEvery = 0;
+    let tvJ = 0;
+    if (hasTv) {
+      const seen = new Set<string>();
+      for (const name of tvOptions.channels) {
+        const c = this.channels.indexOf(name);
+        if (c < 0) configError(`buildModel: timeVarying.channels has "${name}", which is not a channel (${this.channels.join(', ')})`);
+        if (seen.has(name)) configError(`buildModel: timeVarying.channels lists "${name}" twice`);
+        seen.add(name);
+        tvChannels.push(c);
+      }
+      tvChannels.sort((a, b) => a - b);
+      tvEvery = tvOptions.knotEvery ?? 4;
+      if (!(Number.isInteger(tvEvery) && tvEvery >= 1)) configError(`buildModel: timeVarying.knotEvery = ${tvEvery}; expected an integer >= 1 (weeks)`);
+      tvJ = Math.ceil(lastWeek / tvEvery) + 1;
+      if (tvJ < 3) {
+        configError(`buildModel: time-varying effects need at least 3 knots; the data span ${lastWeek + 1} weeks, so use timeVarying.knotEvery <= ${Math.max(1, Math.floor(lastWeek / 2))}`);
+      }
+    }
+    this.tvIdx = Int32Array.from(tvChannels);
+    this.tvOf = new Int32Array(C).fill(-1);
+    tvChannels.forEach((c, i) => (this.tvOf[c] = i));
+    this.tvEvery = tvEvery;
+    this.tvJ = tvJ;
+    this.timeVarying = hasTv
+      ? Object.freeze({ channels: Object.freeze(tvChannels.map((c) => this.channels[c]!)), knotEvery: tvEvery, numKnots: tvJ })
+      : null;
+
+    const layout = buildLayout(kind, this.markets, this.channels, this.controls, isLearned, { channels: tvChannels, numKnots: tvJ });
     this.layout = layout;
     this.dim = layout.dim;
     this.parameterNames = layout.parameterNames;
@@ -380,6 +515,7 @@ class MarketingMixModel implements Model {
     this.prBetaS = pr.beta_log_mu.normal[1];
     this.prBetaSigma = pr.beta_sigma.half_normal;
     this.prSigma = pr.sigma.half_normal;
+    this.prTvSigma = pr.tv_sigma.half_normal;
     this.nu = pr.student_t_nu;
     const nu = this.nu;
     this.studentConst = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI);
@@ -454,6 +590,56 @@ class MarketingMixModel implements Model {
       this.fixedA,
     );
 
+    // Media coefficient priors: the spec's beta_log_mu, or a ROAS prior mapped through the
+    // observed spend and saturation (X's media columns hold H at the fixed transforms / the
+    // prior centres here).
+    const sumH = new Float64Array(G * C);
+    for (let n = 0; n < N; n++) {
+      const g = this.obsMarket[n]!;
+      for (let c = 0; c < C; c++) sumH[g * C + c]! += this.X[n * P + 6 + K + c]!;
+    }
+    const numPriorSlots = kind === 'hierarchical' ? C : this.numSets * C;
+    this.prBetaMean = new Float64Array(numPriorSlots).fill(this.prBetaM);
+    this.prBetaSd = new Float64Array(numPriorSlots).fill(this.prBetaS);
+    this.applyRoasPriors(sumH);
+
+    // Lift tests.
+    const lifts = options.liftTests ?? [];
+    if (!Array.isArray(lifts)) configError('buildModel: liftTests must be an array');
+    this.liftTests = Object.freeze(lifts.map((t) => Object.freeze({ ...t })));
+    const J = lifts.length;
+    this.numLift = J;
+    this.liftMarket = new Int32Array(J);
+    this.liftChannel = new Int32Array(J);
+    this.liftStartT = new Int32Array(J);
+    this.liftLength = new Int32Array(J);
+    this.liftObs = new Float64Array(J);
+    this.liftSeScaled = new Float64Array(J);
+    this.liftXBase = [];
+    this.liftXTest = [];
+    this.liftDh = [];
+    this.liftDa = [];
+    this.liftDK = [];
+    this.liftDS = [];
+    lifts.forEach((test, j) => this.addLiftTest(panel, test, j));
+
+    // Time-varying effects: knot and fraction per observed row.
+    const T = this.tvIdx.length;
+    this.tvKnot = new Int32Array(T > 0 ? N : 0);
+    this.tvFrac = new Float64Array(T > 0 ? N : 0);
+    for (let n = 0; n < this.tvKnot.length; n++) {
+      const t = this.marketStartT[this.obsMarket[n]!]! + this.obsWeek[n]!;
+      const [k, f] = this.knotOf(t);
+      this.tvKnot[n] = k;
+      this.tvFrac[n] = f;
+    }
+    this.tvW = new Float64Array(T * this.tvJ);
+    this.gTvW = new Float64Array(T * this.tvJ);
+    this.tvSig = new Float64Array(T);
+    this.tvM = new Float64Array(T * (T > 0 ? N : 0));
+    this.dTvW = new Float64Array(T * this.tvJ);
+    this.dTvM = new Float64Array(T * (T > 0 ? N : 0));
+
     // Sufficient statistics per coefficient set.
     const S = this.numSets;
     this.setCount = new Float64Array(S);
@@ -498,9 +684,11 @@ class MarketingMixModel implements Model {
     this.dHK = new Float64Array(isLearned ? N * C : 0);
     this.dHS = new Float64Array(isLearned ? N * C : 0);
     this.gradScratch = new Float64Array(this.dim);
+    this.eRow = new Float64Array(N);
+    this.design = T > 0 ? Float64Array.from(this.X) : this.X;
     this.dB = new Float64Array(S * P);
     this.dSig = new Float64Array(S);
-    this.dX = isLearned ? Float64Array.from(this.X) : this.X;
+    this.dX = isLearned || T > 0 ? Float64Array.from(this.X) : this.X;
     this.dA = isLearned ? new Float64Array(N * C) : this.fixedA;
     this.dK = Float64Array.from(this.transforms, (t) => t.K);
     this.dS = Float64Array.from(this.transforms, (t) => t.S);
@@ -524,8 +712,12 @@ class MarketingMixModel implements Model {
     }
     if (this.kind === 'hierarchical') lp += this.forwardHierarchical(theta, grad);
     else lp += this.forwardFlat(theta, grad);
+    const hasTv = this.tvIdx.length > 0;
+    if (hasTv) lp += this.timeVaryingForward(theta, grad);
     if (this.path === 'sufficient') lp += this.likelihoodSufficient();
     else lp += this.likelihoodDirect();
+    if (this.numLift > 0) lp += this.liftLikelihood();
+    if (hasTv) this.timeVaryingBackward(theta, grad);
     if (this.kind === 'hierarchical') this.backwardHierarchical(theta, grad);
     else this.backwardFlat(grad);
     if (this.isLearnedTransforms) {
@@ -700,9 +892,10 @@ class MarketingMixModel implements Model {
     }
     for (let c = 0; c < C; c++) {
       const m = theta[o.betaLogMu + c]!;
-      z = (m - this.prBetaM) / this.prBetaS;
+      const sd = this.prBetaSd[c]!;
+      z = (m - this.prBetaMean[c]!) / sd;
       lp -= 0.5 * z * z;
-      grad[o.betaLogMu + c]! -= z / this.prBetaS;
+      grad[o.betaLogMu + c]! -= z / sd;
       const us = theta[o.betaSigma + c]!;
       const s = Math.exp(us);
       z = s / this.prBetaSigma;
@@ -778,9 +971,10 @@ class MarketingMixModel implements Model {
       for (let c = 0; c < C; c++) {
         const i = o.betaLog + s * C + c;
         const lb = theta[i]!;
-        z = (lb - this.prBetaM) / this.prBetaS;
+        const sd = this.prBetaSd[s * C + c]!;
+        z = (lb - this.prBetaMean[s * C + c]!) / sd;
         lp -= 0.5 * z * z;
-        grad[i]! -= z / this.prBetaS;
+        grad[i]! -= z / sd;
         B[s * P + 6 + K + c] = Math.exp(lb);
       }
     }
@@ -838,8 +1032,9 @@ class MarketingMixModel implements Model {
     const P = this.P;
     const B = this.B;
     const gB = this.gB;
-    const X = this.X;
+    const X = this.design;
     const y = this.y;
+    const eRow = this.eRow;
     const obsStart = this.obsStart;
     const isPooled = this.numSets === 1;
     const isStudent = this.likelihood === 'student-t';
@@ -884,6 +1079,7 @@ class MarketingMixModel implements Model {
           acc += r * r;
           e = r * inv;
         }
+        eRow[n] = e;
         for (let p = 0; p < P; p++) gB[bo + p]! += e * X[row + p]!;
         if (isLearned) {
           const j = n * C;
@@ -913,8 +1109,9 @@ class MarketingMixModel implements Model {
     const P = this.P;
     const B = this.B;
     const gB = this.gB;
-    const X = this.X;
+    const X = this.design;
     const y = this.y;
+    const eRow = this.eRow;
     const obsStart = this.obsStart;
     const sig = this.sig;
     const gLogSig = this.gLogSig;
@@ -937,6 +1134,7 @@ class MarketingMixModel implements Model {
         const r = y[n]! - mu;
         acc += r * r;
         const e = r * inv;
+        eRow[n] = e;
         for (let p = 0; p < P; p++) gB[bo + p]! += e * X[row + p]!;
       }
       const count = end - start;
@@ -944,6 +1142,370 @@ class MarketingMixModel implements Model {
       gLogSig[s]! += -count + acc * inv;
     }
     return lp;
+  }
+
+  // =========================================================================================
+  // ROAS priors, lift tests, time-varying effects
+  // =========================================================================================
+
+  /**
+   * ROAS priors: roas ~ LogNormal(m, s) with E = mean, SD = sd (s² = log(1 + sd²/mean²),
+   * m = log mean − s²/2). With fixed transforms the ROAS of a coefficient is linear in it,
+   * roas = beta · k with k = Σ_g yScale[g]·ΣH[g,c] / Σ_g spend[g,c] over the markets the
+   * coefficient covers, so the prior is log beta ~ Normal(m − log k, s) (a constant Jacobian).
+   */
+  private applyRoasPriors(sumH: Float64Array): void {
+    const roas = this.priors.roas;
+    const C = this.C;
+    const G = this.G;
+    for (const [name, prior] of Object.entries(roas)) {
+      const c = this.channels.indexOf(name);
+      if (c < 0) configError(`priors.roas has key "${name}", which is not a channel (${this.channels.join(', ')})`);
+      const markets = prior.markets ?? {};
+      for (const market of Object.keys(markets)) {
+        if (!this.markets.includes(market)) {
+          configError(`priors.roas.${name}.markets has key "${market}", which is not a market (${this.markets.join(', ')})`);
+        }
+        if (this.kind !== 'unpooled') {
+          configError(
+            `priors.roas.${name}.markets: per-market ROAS priors need the unpooled model; in the ${this.kind} model the channel's ROAS prior sets ${this.kind === 'hierarchical' ? 'the population effect beta_log_mu' : 'the shared effect'} through the pooled spend and saturation`,
+          );
+        }
+      }
+      const logNormal = (m: { mean: number; sd: number }): [number, number] => {
+        const s2 = Math.log1p((m.sd * m.sd) / (m.mean * m.mean));
+        return [Math.log(m.mean) - 0.5 * s2, Math.sqrt(s2)];
+      };
+      const mapTo = (slot: number, moments: { mean: number; sd: number }, marketsCovered: number[]): void => {
+        let num = 0;
+        let den = 0;
+        for (const g of marketsCovered) {
+          num += this.yScale[g]! * sumH[g * C + c]!;
+          den += this.spendTotal[g * C + c]!;
+        }
+        if (!(num > 0 && den > 0)) return; // no spend or no response: the coefficient has no ROAS
+        const [m, s] = logNormal(moments);
+        this.prBetaMean[slot] = m - Math.log(num / den);
+        this.prBetaSd[slot] = s;
+      };
+      const all = Array.from({ length: G }, (_, g) => g);
+      if (this.kind === 'unpooled') {
+        for (let g = 0; g < G; g++) mapTo(g * C + c, markets[this.markets[g]!] ?? prior, [g]);
+      } else {
+        mapTo(c, prior, all);
+      }
+    }
+  }
+
+  /** Knot on the left of global week t and the interpolation fraction (clamped to the last knot). */
+  private knotOf(t: number): [number, number] {
+    const J = this.tvJ;
+    const k = Math.min(Math.floor(t / this.tvEvery), J - 2);
+    const f = Math.min((t - k * this.tvEvery) / this.tvEvery, 1);
+    return [k, f];
+  }
+
+  /** Checks one lift test against the panel and precomputes its spend windows (and Δh when fixed). */
+  private addLiftTest(panel: PanelData, test: LiftTestInput, j: number): void {
+    const where = `liftTests[${j}]`;
+    if (test === null || typeof test !== 'object') configError(`buildModel: ${where} must be an object`);
+    const g = this.markets.indexOf(test.market);
+    if (g < 0) configError(`buildModel: ${where}.market = "${test.market}" is not a market (${this.markets.join(', ')})`);
+    const c = this.channels.indexOf(test.channel);
+    if (c < 0) configError(`buildModel: ${where}.channel = "${test.channel}" is not a channel (${this.channels.join(', ')})`);
+    const first = this.marketStartT[g]!;
+    const last = first + panel.marketLength[g]! - 1;
+    if (!(Number.isInteger(test.startT) && Number.isInteger(test.endT) && first <= test.startT && test.startT <= test.endT && test.endT <= last)) {
+      configError(`buildModel: ${where} weeks ${test.startT}..${test.endT} must be whole weeks within market ${test.market}'s weeks ${first}..${last}, start <= end`);
+    }
+    if (!(Number.isFinite(test.deltaSpend) && test.deltaSpend !== 0)) configError(`buildModel: ${where}.deltaSpend = ${test.deltaSpend}; expected a finite, non-zero spend per week`);
+    if (!Number.isFinite(test.lift)) configError(`buildModel: ${where}.lift = ${test.lift}; expected a finite number`);
+    if (!(test.liftSe > 0 && Number.isFinite(test.liftSe))) configError(`buildModel: ${where}.liftSe = ${test.liftSe}; expected a finite number > 0`);
+    const scale = panel.spendScale[g * this.C + c]!;
+    if (!(scale > 0)) configError(`buildModel: ${where}: ${test.channel} never spends in ${test.market}, so its spend has no scale; a lift test there cannot be mapped onto the model`);
+    const L = this.transforms[c]!.lMax;
+    const t0 = test.startT - (L - 1);
+    const width = test.endT - test.startT + 1 + 2 * (L - 1);
+    const base = new Float64Array(width);
+    const withTest = new Float64Array(width);
+    const grid = this.vX[g * this.C + c]!;
+    const dx = test.deltaSpend / scale;
+    for (let i = 0; i < width; i++) {
+      const t = t0 + i;
+      const x = t >= first && t <= last ? grid[t - first]! : 0;
+      base[i] = x;
+      withTest[i] = t >= test.startT && t <= test.endT ? x + dx : x;
+      if (withTest[i]! < 0) configError(`buildModel: ${where}: deltaSpend ${test.deltaSpend} makes the spend of week ${t} negative`);
+    }
+    const length = test.endT - test.startT + L;
+    this.liftMarket[j] = g;
+    this.liftChannel[j] = c;
+    this.liftStartT[j] = test.startT;
+    this.liftLength[j] = length;
+    this.liftObs[j] = test.lift / this.yScale[g]!;
+    this.liftSeScaled[j] = test.liftSe / this.yScale[g]!;
+    this.liftXBase.push(base);
+    this.liftXTest.push(withTest);
+    this.liftDh.push(new Float64Array(length));
+    const isLearned = this.isLearnedTransforms;
+    this.liftDa.push(new Float64Array(isLearned ? length : 0));
+    this.liftDK.push(new Float64Array(isLearned ? length : 0));
+    this.liftDS.push(new Float64Array(isLearned ? length : 0));
+    if (!isLearned) {
+      const t = this.transforms[c]!;
+      const w = new Float64Array(L);
+      adstockWeightsWithGradient(buildAdstockSpec(t), w, new Float64Array(L));
+      this.liftDeltaH(j, w, null, t.K, t.S);
+    }
+  }
+
+  /**
+   * Δh[i] = h(a_test) − h(a) at the test's output weeks i (startT .. endT + L − 1), with lag
+   * weights w (and ∂w/∂α when `dw` is given, also ∂Δh/∂α, ∂Δh/∂K, ∂Δh/∂S into liftDa/DK/DS).
+   */
+  private liftDeltaH(j: number, w: ArrayLike<number>, dw: ArrayLike<number> | null, Kc: number, Sc: number): void {
+    const xb = this.liftXBase[j]!;
+    const xt = this.liftXTest[j]!;
+    const dh = this.liftDh[j]!;
+    const da = this.liftDa[j]!;
+    const dK = this.liftDK[j]!;
+    const dS = this.liftDS[j]!;
+    const L = w.length;
+    const logK = Math.log(Kc);
+    const n = this.liftLength[j]!;
+    // h, ∂h/∂α, ∂h/∂K, ∂h/∂S of one adstocked value (a, ∂a/∂α).
+    let h = 0;
+    let hA = 0;
+    let hK = 0;
+    let hS = 0;
+    const hill = (a: number, aa: number): void => {
+      if (!(a > 0)) {
+        h = hA = hK = hS = 0;
+        return;
+      }
+      const lr = Math.log(a) - logK;
+      const q = Math.exp(Sc * lr);
+      if (q === Infinity) {
+        h = 1;
+        hA = hK = hS = 0;
+        return;
+      }
+      h = q / (1 + q);
+      const g = h / (1 + q);
+      hA = ((Sc * g) / a) * aa;
+      hK = -(Sc / Kc) * g;
+      hS = g * lr;
+    };
+    for (let i = 0; i < n; i++) {
+      const li = i + L - 1;
+      let ab = 0;
+      let at = 0;
+      let dab = 0;
+      let dat = 0;
+      for (let l = 0; l < L; l++) {
+        ab += w[l]! * xb[li - l]!;
+        at += w[l]! * xt[li - l]!;
+        if (dw !== null) {
+          dab += dw[l]! * xb[li - l]!;
+          dat += dw[l]! * xt[li - l]!;
+        }
+      }
+      hill(at, dat);
+      const h1 = h;
+      const a1 = hA;
+      const k1 = hK;
+      const s1 = hS;
+      hill(ab, dab);
+      dh[i] = h1 - h;
+      if (dw !== null) {
+        da[i] = a1 - hA;
+        dK[i] = k1 - hK;
+        dS[i] = s1 - hS;
+      }
+    }
+  }
+
+  /** exp of the interpolated log-multiplier of time-varying slot i at global week t (knots W). */
+  private multiplierAt(W: Float64Array, i: number, t: number): number {
+    const [k, f] = this.knotOf(t);
+    const o = i * this.tvJ + k;
+    return Math.exp((1 - f) * W[o]! + f * W[o + 1]!);
+  }
+
+  /**
+   * Lift-test likelihood: lift_j / yScale ~ Normal(beta[g,c] · Σ_i m_c(t_i) Δh_j[i], se_j / yScale),
+   * added to the gradient buffers gB (and gTAlpha/gTK/gTS, gTvW) the likelihood filled.
+   */
+  private liftLikelihood(): number {
+    const P = this.P;
+    const col0 = 6 + this.K;
+    const isLearned = this.isLearnedTransforms;
+    const W = this.tvW;
+    const J = this.tvJ;
+    let lp = 0;
+    for (let j = 0; j < this.numLift; j++) {
+      const g = this.liftMarket[j]!;
+      const c = this.liftChannel[j]!;
+      const bi = this.setOf(g) * P + col0 + c;
+      const beta = this.B[bi]!;
+      if (isLearned) {
+        this.liftDeltaH(j, this.lagWViews[c]!, this.lagDWViews[c]!, this.tK[c]!, this.tS[c]!);
+      }
+      const dh = this.liftDh[j]!;
+      const tv = this.tvOf[c]!;
+      const n = this.liftLength[j]!;
+      const t0 = this.liftStartT[j]!;
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += (tv >= 0 ? this.multiplierAt(W, tv, t0 + i) : 1) * dh[i]!;
+      const se = this.liftSeScaled[j]!;
+      const resid = this.liftObs[j]! - beta * sum;
+      lp -= (0.5 * resid * resid) / (se * se);
+      const r = resid / (se * se);
+      this.gB[bi]! += r * sum;
+      if (isLearned || tv >= 0) {
+        let sa = 0;
+        let sk = 0;
+        let ss = 0;
+        for (let i = 0; i < n; i++) {
+          const m = tv >= 0 ? this.multiplierAt(W, tv, t0 + i) : 1;
+          if (isLearned) {
+            sa += m * this.liftDa[j]![i]!;
+            sk += m * this.liftDK[j]![i]!;
+            ss += m * this.liftDS[j]![i]!;
+          }
+          if (tv >= 0) {
+            const [k, f] = this.knotOf(t0 + i);
+            const gw = r * beta * dh[i]! * m;
+            this.gTvW[tv * J + k]! += (1 - f) * gw;
+            this.gTvW[tv * J + k + 1]! += f * gw;
+          }
+        }
+        if (isLearned) {
+          this.gTAlpha[c]! += r * beta * sa;
+          this.gTK[c]! += r * beta * sk;
+          this.gTS[c]! += r * beta * ss;
+        }
+      }
+    }
+    return lp;
+  }
+
+  /**
+   * Time-varying effects, forward: priors (tv_sigma ~ HalfNormal on the log scale, tv_z ~
+   * Normal(0, 1)), the centred walk W (knot 1 = 0, knot k = knot k−1 + σ z_k, minus the mean
+   * over knots), the multipliers of the observed rows, the likelihood's design Xe (media
+   * columns × multiplier) and, with learned transforms, ∂H/∂(α, K, S) × multiplier.
+   */
+  private timeVaryingForward(theta: Float64Array, grad: Float64Array): number {
+    const o = this.off;
+    const T = this.tvIdx.length;
+    const J = this.tvJ;
+    const N = this.N;
+    const C = this.C;
+    const P = this.P;
+    const col0 = 6 + this.K;
+    const W = this.tvW;
+    let lp = 0;
+    for (let i = 0; i < T; i++) {
+      const u = theta[o.tvSigma + i]!;
+      const sg = Math.exp(u);
+      const z = sg / this.prTvSigma;
+      lp += -0.5 * z * z + u;
+      grad[o.tvSigma + i]! += 1 - z * z;
+      this.tvSig[i] = sg;
+      lp += this.walk(theta, o.tvZ + i * (J - 1), sg, W, i * J, grad);
+    }
+    this.gTvW.fill(0);
+    const X = this.X;
+    const Xe = this.design;
+    const isLearned = this.isLearnedTransforms;
+    for (let n = 0; n < N; n++) {
+      const k = this.tvKnot[n]!;
+      const f = this.tvFrac[n]!;
+      const row = n * P + col0;
+      if (isLearned) for (let c = 0; c < C; c++) Xe[row + c] = X[row + c]!;
+      for (let i = 0; i < T; i++) {
+        const c = this.tvIdx[i]!;
+        const w = i * J + k;
+        const m = Math.exp((1 - f) * W[w]! + f * W[w + 1]!);
+        this.tvM[n * T + i] = m;
+        Xe[row + c] = X[row + c]! * m;
+        if (isLearned) {
+          this.dHa[n * C + c]! *= m;
+          this.dHK[n * C + c]! *= m;
+          this.dHS[n * C + c]! *= m;
+        }
+      }
+    }
+    return lp;
+  }
+
+  /**
+   * One centred random walk into W[at .. at+J): W_k = σ (Σ_{2≤i≤k} z_i − mean over knots).
+   * With `grad`, adds the z priors' log density gradient and returns their log density.
+   */
+  private walk(theta: ArrayLike<number>, zAt: number, sg: number, W: Float64Array, at: number, grad: Float64Array | null): number {
+    const J = this.tvJ;
+    let lp = 0;
+    let v = 0;
+    let sum = 0;
+    W[at] = 0;
+    for (let k = 1; k < J; k++) {
+      const z = theta[zAt + k - 1]!;
+      if (grad !== null) {
+        lp -= 0.5 * z * z;
+        grad[zAt + k - 1]! -= z;
+      }
+      v += sg * z;
+      W[at + k] = v;
+      sum += v;
+    }
+    const mean = sum / J;
+    for (let k = 0; k < J; k++) W[at + k]! -= mean;
+    return lp;
+  }
+
+  /**
+   * Time-varying effects, backward: ∂lp/∂W from the rows (e_n · beta · Xe[n, c], split between
+   * the two knots of the row) plus what the lift tests added, then through the centred walk:
+   * ∂W_k/∂z_i = σ([i ≤ k] − (J − i)/J), ∂W/∂log σ = W.
+   */
+  private timeVaryingBackward(theta: Float64Array, grad: Float64Array): void {
+    const o = this.off;
+    const T = this.tvIdx.length;
+    const J = this.tvJ;
+    const N = this.N;
+    const P = this.P;
+    const col0 = 6 + this.K;
+    const gW = this.gTvW;
+    const Xe = this.design;
+    for (let n = 0; n < N; n++) {
+      const e = this.eRow[n]!;
+      const bo = this.setOf(this.obsMarket[n]!) * P + col0;
+      const k = this.tvKnot[n]!;
+      const f = this.tvFrac[n]!;
+      for (let i = 0; i < T; i++) {
+        const c = this.tvIdx[i]!;
+        const gw = e * this.B[bo + c]! * Xe[n * P + col0 + c]!;
+        gW[i * J + k]! += (1 - f) * gw;
+        gW[i * J + k + 1]! += f * gw;
+      }
+    }
+    for (let i = 0; i < T; i++) {
+      const sg = this.tvSig[i]!;
+      let total = 0;
+      let gLogSig = 0;
+      for (let k = 0; k < J; k++) {
+        total += gW[i * J + k]!;
+        gLogSig += gW[i * J + k]! * this.tvW[i * J + k]!;
+      }
+      grad[o.tvSigma + i]! += gLogSig;
+      let suffix = 0;
+      for (let k = J - 1; k >= 1; k--) {
+        suffix += gW[i * J + k]!;
+        grad[o.tvZ + i * (J - 1) + k - 1]! += sg * (suffix - ((J - k) / J) * total);
+      }
+    }
   }
 
   private backwardHierarchical(theta: Float64Array, grad: Float64Array): void {
@@ -1027,6 +1589,16 @@ class MarketingMixModel implements Model {
           const s = Math.exp(theta[o.betaSigma + c]!);
           out[L.betaIndex[g * C + c]!] = Math.exp(theta[o.betaLogMu + c]! + s * theta[o.betaZ + g * C + c]!);
         }
+      }
+    }
+    const T = this.tvIdx.length;
+    if (T > 0) {
+      const J = this.tvJ;
+      const o = this.off;
+      const W = new Float64Array(J);
+      for (let i = 0; i < T; i++) {
+        this.walk(theta, o.tvZ + i * (J - 1), Math.exp(theta[o.tvSigma + i]!), W, 0, null);
+        for (let k = 0; k < J; k++) out[L.tvMultiplierIndex[i * J + k]!] = Math.exp(W[k]!);
       }
     }
     return out;
@@ -1150,6 +1722,25 @@ class MarketingMixModel implements Model {
         this.dS[c] = constrained[L.satSIndex[c]!]!;
       }
       this.computeDrawTransforms(alpha, this.dK, this.dS, this.dX, this.dA);
+    }
+    const T = this.tvIdx.length;
+    if (T > 0) {
+      // Multipliers of the draw: knot log-values from tv_multiplier, interpolated per row.
+      const J = this.tvJ;
+      const W = this.dTvW;
+      for (let i = 0; i < T * J; i++) W[i] = Math.log(constrained[L.tvMultiplierIndex[i]!]!);
+      const col0 = 6 + this.K;
+      for (let n = 0; n < this.N; n++) {
+        const k = this.tvKnot[n]!;
+        const f = this.tvFrac[n]!;
+        for (let i = 0; i < T; i++) {
+          const c = this.tvIdx[i]!;
+          const m = Math.exp((1 - f) * W[i * J + k]! + f * W[i * J + k + 1]!);
+          this.dTvM[n * T + i] = m;
+          const h = this.isLearnedTransforms ? this.dX[n * P + col0 + c]! : this.X[n * P + col0 + c]!;
+          this.dX[n * P + col0 + c] = h * m;
+        }
+      }
     }
   }
 
@@ -1290,15 +1881,57 @@ class MarketingMixModel implements Model {
         }
         const Kc = this.dK[c]!;
         const Sc = this.dS[c]!;
+        const tv = this.tvOf[c]!;
+        const T = this.tvIdx.length;
         let diff = 0;
         for (let n = this.obsStart[g]!; n < this.obsStart[g + 1]!; n++) {
           const a = this.dA[n * C + c]!;
           if (!(a > 0)) continue;
-          diff += hillScalar(bump * a, Kc, Sc) - hillScalar(a, Kc, Sc);
+          const m = tv >= 0 ? this.dTvM[n * T + tv]! : 1;
+          diff += m * (hillScalar(bump * a, Kc, Sc) - hillScalar(a, Kc, Sc));
         }
         out[g * C + c] = (diff * this.dB[bo + col0 + c]! * this.yScale[g]!) / ((bump - 1) * spend);
       }
     }
+    return out;
+  }
+
+  liftTestPredictions(constrained: ArrayLike<number>, out: Float64Array): Float64Array {
+    this.loadDraw(constrained, 'liftTestPredictions');
+    this.checkOut('liftTestPredictions', out, this.numLift);
+    const P = this.P;
+    const col0 = 6 + this.K;
+    for (let j = 0; j < this.numLift; j++) {
+      const g = this.liftMarket[j]!;
+      const c = this.liftChannel[j]!;
+      if (this.isLearnedTransforms) {
+        const t = this.transforms[c]!;
+        const alpha = constrained[this.layout.adstockAlphaIndex[c]!]!;
+        const w = new Float64Array(t.lMax);
+        adstockWeightsWithGradient(buildAdstockSpec({ ...t, alpha }), w, new Float64Array(t.lMax));
+        this.liftDeltaH(j, w, null, this.dK[c]!, this.dS[c]!);
+      }
+      const dh = this.liftDh[j]!;
+      const tv = this.tvOf[c]!;
+      let sum = 0;
+      for (let i = 0; i < dh.length; i++) sum += (tv >= 0 ? this.multiplierAt(this.dTvW, tv, this.liftStartT[j]! + i) : 1) * dh[i]!;
+      out[j] = this.dB[this.setOf(g) * P + col0 + c]! * sum * this.yScale[g]!;
+    }
+    return out;
+  }
+
+  latestMultipliers(constrained: ArrayLike<number>, out: Float64Array): Float64Array {
+    this.checkOut('latestMultipliers', out, this.C);
+    this.checkLength('latestMultipliers', 'constrained', constrained, this.constrainedDim);
+    out.fill(1, 0, this.C);
+    const J = this.tvJ;
+    const L = this.layout;
+    const [k, f] = this.tvIdx.length > 0 ? this.knotOf(this.lastWeek) : [0, 0];
+    this.tvIdx.forEach((c, i) => {
+      const w0 = Math.log(constrained[L.tvMultiplierIndex[i * J + k]!]!);
+      const w1 = Math.log(constrained[L.tvMultiplierIndex[i * J + k + 1]!]!);
+      out[c] = Math.exp((1 - f) * w0 + f * w1);
+    });
     return out;
   }
 

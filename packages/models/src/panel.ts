@@ -22,6 +22,11 @@ export interface PanelData {
   readonly controls: readonly string[];
   /** Grid row of each market's first week (markets' grids are concatenated). */
   readonly gridOffset: ArrayLike<number>;
+  /**
+   * Global week index t of each market's first grid week. Optional: needed only by lift tests
+   * and time-varying effects (which address global weeks); the data Panel always has it.
+   */
+  readonly marketStart?: ArrayLike<number>;
   /** Number of grid weeks (first to last date, gaps included) of each market. */
   readonly marketLength: ArrayLike<number>;
   readonly numGrid: number;

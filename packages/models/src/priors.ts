@@ -14,6 +14,11 @@
  * - `delta`, `gamma`, `gamma_control`, `sigma`: every kind.
  * - `student_t_nu`: Student-t likelihood only; `adstock_alpha_concentration`, `sat_K_sd`,
  *   `sat_S_sd`: learned transforms only.
+ * - `roas`: ROAS-parameterized priors (as Meridian's `roas_m`), per channel, optionally per
+ *   market: a LogNormal with the given mean and sd (moment-matched) on the channel's ROAS over
+ *   the observed period, mapped onto the media coefficient by the model (model.ts, "ROAS
+ *   priors"). Replaces the `beta_log_mu` prior of that coefficient.
+ * - `tv_sigma`: time-varying media effects only (step size of the multiplier's random walk).
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -28,6 +33,17 @@ export interface NormalPrior {
 /** Half-normal(sd): Normal(0, sd) truncated to >= 0. */
 export interface HalfNormalPrior {
   readonly half_normal: number;
+}
+
+/** Mean and sd of a channel's ROAS (revenue per unit of spend); a LogNormal with these moments. */
+export interface RoasMoments {
+  readonly mean: number;
+  readonly sd: number;
+}
+
+/** A channel's ROAS prior, optionally overridden per market (unpooled model only). */
+export interface RoasPrior extends RoasMoments {
+  readonly markets?: Readonly<Record<string, RoasMoments>>;
 }
 
 export interface Priors {
@@ -55,6 +71,10 @@ export interface Priors {
   readonly sat_K_sd: number;
   /** Learned saturation: `S_c ~ LogNormal(log S0, sat_S_sd)`. */
   readonly sat_S_sd: number;
+  /** ROAS priors by channel column name (empty: every channel keeps `beta_log_mu`). */
+  readonly roas: Readonly<Record<string, RoasPrior>>;
+  /** Time-varying effects: step sd of the log-multiplier random walk ~ HalfNormal(this). */
+  readonly tv_sigma: HalfNormalPrior;
 }
 
 /** The spec §5 defaults. */
@@ -71,11 +91,14 @@ export const DEFAULT_PRIORS: Priors = Object.freeze({
   adstock_alpha_concentration: 20,
   sat_K_sd: 0.3,
   sat_S_sd: 0.3,
+  roas: Object.freeze({}),
+  tv_sigma: Object.freeze({ half_normal: 0.1 }),
 });
 
 const NORMAL_FORM = '{ normal: [mean, sd] } with a finite mean and sd > 0';
 const HALF_NORMAL_FORM = '{ half_normal: sd } with sd > 0';
 const POSITIVE_FORM = 'a finite number > 0';
+const ROAS_FORM = '{ <channel>: { mean, sd, markets?: { <market>: { mean, sd } } } } with mean > 0 and sd > 0';
 
 /** Every prior key with its expected form and meaning (for help texts and error messages). */
 export const PRIOR_KEYS: Readonly<Record<keyof Priors, { readonly form: string; readonly meaning: string }>> =
@@ -98,12 +121,22 @@ export const PRIOR_KEYS: Readonly<Record<keyof Priors, { readonly form: string; 
     },
     sat_K_sd: { form: POSITIVE_FORM, meaning: 'learned saturation: K_c ~ LogNormal(log K0, sat_K_sd)' },
     sat_S_sd: { form: POSITIVE_FORM, meaning: 'learned saturation: S_c ~ LogNormal(log S0, sat_S_sd)' },
+    roas: {
+      form: ROAS_FORM,
+      meaning: 'ROAS prior per channel (LogNormal with this mean and sd), replacing beta_log_mu for that channel',
+    },
+    tv_sigma: { form: HALF_NORMAL_FORM, meaning: 'time-varying effects: step sd of the log-multiplier random walk' },
   });
 
 const finite = z.number().finite();
 const positive = z.number().finite().positive();
 const normalSchema = z.strictObject({ normal: z.tuple([finite, positive]) });
 const halfNormalSchema = z.strictObject({ half_normal: positive });
+const roasMomentsSchema = z.strictObject({ mean: positive, sd: positive });
+const roasSchema = z.record(
+  z.string().min(1),
+  z.strictObject({ mean: positive, sd: positive, markets: z.record(z.string().min(1), roasMomentsSchema).optional() }),
+);
 
 const priorsSchema = z.strictObject({
   alpha_mu: normalSchema.optional(),
@@ -118,6 +151,8 @@ const priorsSchema = z.strictObject({
   adstock_alpha_concentration: positive.optional(),
   sat_K_sd: positive.optional(),
   sat_S_sd: positive.optional(),
+  roas: roasSchema.optional(),
+  tv_sigma: halfNormalSchema.optional(),
 });
 
 function isPriorKey(key: string): key is keyof Priors {

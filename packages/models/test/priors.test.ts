@@ -24,8 +24,18 @@ describe('priors', () => {
       adstock_alpha_concentration: 20,
       sat_K_sd: 0.3,
       sat_S_sd: 0.3,
+      roas: {},
+      tv_sigma: { half_normal: 0.1 },
     });
     expect(Object.keys(PRIOR_KEYS).sort()).toEqual(Object.keys(DEFAULT_PRIORS).sort());
+  });
+
+  test('ROAS priors: per channel, optionally per market; bad forms name the key', () => {
+    const p = parsePriors('roas:\n  meta_spend: { mean: 2, sd: 1, markets: { DE: { mean: 3, sd: 0.5 } } }\n', 'yaml');
+    expect(p.roas).toEqual({ meta_spend: { mean: 2, sd: 1, markets: { DE: { mean: 3, sd: 0.5 } } } });
+    expect(() => parsePriors('{"roas": {"meta_spend": {"mean": 0, "sd": 1}}}', 'json')).toThrow(/prior "roas" must be/);
+    expect(() => parsePriors('{"roas": {"meta_spend": {"mean": 2}}}', 'json')).toThrow(/roas\.meta_spend\.sd/);
+    expect(() => parsePriors('{"roas": {"meta_spend": {"mean": 2, "sd": 1, "median": 2}}}', 'json')).toThrow(/roas/);
   });
 
   test('YAML and JSON files override some keys and keep the rest', () => {
