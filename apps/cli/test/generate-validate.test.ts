@@ -134,6 +134,70 @@ describe('tributary validate', () => {
   });
 });
 
+describe('tributary validate --lift-tests', () => {
+  /** Dates of market DE in the generated file, sorted. */
+  const deDates = () => {
+    const rows = csv.trimEnd().split('\n');
+    const header = rows[0]!.split(',');
+    const [d, c] = [header.indexOf('date'), header.indexOf('country')];
+    return rows
+      .slice(1)
+      .map((r) => r.split(','))
+      .filter((cells) => cells[c] === 'DE')
+      .map((cells) => cells[d]!)
+      .sort();
+  };
+  const channel = () => csv.split('\n')[0]!.split(',').find((h) => h.endsWith('_spend'))!;
+
+  async function validateWithLift(name: string, text: string) {
+    await writeFile(join(dir, name), text);
+    return run(['validate', 'data/volta_marketing.csv', '--lift-tests', name], dir);
+  }
+
+  it('checks the experiments and prints one line per experiment', async () => {
+    const d = deDates();
+    const ch = channel();
+    const text = [
+      'market,channel,start,end,delta_spend,lift,lift_se',
+      `DE,${ch},${d[4]},${d[7]},500,12000,3000`,
+      `DE,${ch.replace(/_spend$/, '')},${d[6]},${d[9]},250.5,-100,50`,
+    ].join('\n');
+    const res = await validateWithLift('lift-ok.csv', text + '\n');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('lift-ok.csv: valid, 2 lift tests');
+    expect(res.stdout).toContain(`line 2: DE ${ch} ${d[4]} … ${d[7]} (4 weeks, t 4–7): +500/week, lift 12,000 ± 3,000`);
+    expect(res.stdout).toContain(`line 3: DE ${ch} ${d[6]} … ${d[9]} (4 weeks, t 6–9): +250.5/week, lift -100 ± 50`);
+    // the windows overlap: a warning, not an error
+    expect(res.stderr).toMatch(/lift tests on lines 2 and 3 .* overlap/);
+  });
+
+  it('rejects a bad lift-test file with exit code 1, naming file, line, column and value', async () => {
+    const d = deDates();
+    const text = ['market,channel,start,end,delta_spend,lift,lift_se', `XX,${channel()},${d[4]},${d[7]},500,12000,0`].join('\n');
+    const res = await validateWithLift('lift-bad.csv', text + '\n');
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('lift-bad.csv');
+    expect(res.stderr).toMatch(/line 2, column market: value "XX" is not a market of the data/);
+    expect(res.stderr).toMatch(/line 2, column lift_se: value "0" is 0/);
+  });
+
+  it('rejects an empty lift-test file and reports a missing one clearly', async () => {
+    const empty = await validateWithLift('lift-empty.csv', 'market,channel,start,end,delta_spend,lift,lift_se\n');
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('no experiments');
+    const missing = await run(['validate', 'data/volta_marketing.csv', '--lift-tests', 'no/lift.csv'], dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('Lift-test file not found');
+    expect(missing.stderr).toContain(join('no', 'lift.csv'));
+  });
+
+  it('is documented in --help', async () => {
+    const help = await run(['validate', '--help'], dir);
+    expect(help.stdout).toContain('--lift-tests');
+  });
+});
+
 function hash(s: string): number {
   let h = 0;
   for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;

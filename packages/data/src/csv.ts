@@ -6,9 +6,9 @@
  * zero-spend channels) → `MarketingData`. Every problem is collected; if there is any, a single
  * `DataValidationError` lists them all, sorted by line.
  */
-import { readFile } from 'node:fs/promises';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
-import { DataValidationError, TributaryError, dataProblem, type DataProblem } from './errors.js';
+import { DataValidationError, dataProblem, type DataProblem } from './errors.js';
+import { readTextFile } from './files.js';
 import { formatIsoDay, parseIsoDay, weekdayName, weekdayOfDay } from './dates.js';
 import {
   COUNTRY_COLUMN,
@@ -78,27 +78,7 @@ export function parseMarketingCsv(text: string, options?: DataOptions): Marketin
  * A `DataValidationError` thrown for the file names it in its message and `file` field.
  */
 export async function readMarketingCsv(path: string, options?: DataOptions): Promise<MarketingData> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new TributaryError(
-        'FILE_NOT_FOUND',
-        `File not found: ${path} — check the path (a relative path starts from ${process.cwd()}).`,
-        { cause: err },
-      );
-    }
-    if (code === 'EISDIR') {
-      throw new TributaryError('FILE_UNREADABLE', `${path} is a directory — give the path of a CSV file.`, { cause: err });
-    }
-    throw new TributaryError(
-      'FILE_UNREADABLE',
-      `Cannot read ${path}: ${(err as Error).message} — check that the file is readable.`,
-      { cause: err },
-    );
-  }
+  const text = await readTextFile(path);
   return parseText(text, options, path);
 }
 
@@ -112,7 +92,7 @@ function resolveOptions(options: DataOptions | undefined, file: string | undefin
   throw new DataValidationError(problems, [], file);
 }
 
-interface RawRecords {
+export interface RawRecords {
   records: string[][];
   /** 1-based first line of each record. */
   lines: number[];
@@ -150,7 +130,7 @@ function singleLineRecordStarts(text: string): number[] | null {
 }
 
 /** Runs csv-parse; line numbers come from a cheap scan, or from csv-parse when records span lines. */
-function readRecords(text: string, file: string | undefined): RawRecords {
+export function readRecords(text: string, file: string | undefined): RawRecords {
   try {
     const starts = singleLineRecordStarts(text);
     if (starts !== null) {

@@ -6,7 +6,9 @@ export { parseMarketingCsv, readMarketingCsv, MIN_ROWS_PER_MARKET } from './csv.
 export type { DataOptions, MarketingRow, MarketingData } from './csv.js';
 export { DEFAULT_TARGET } from './schema.js';
 export { buildPanel, NUM_FOURIER_FEATURES } from './panel.js';
-export type { Panel } from './panel.js';
+export type { BuildPanelOptions, Panel } from './panel.js';
 export { fourierFeatures, SEASONALITY_PERIOD_WEEKS, FOURIER_ORDER } from './features.js';
 export { summarizeDataset, formatSummary } from './summary.js';
 export type { DatasetSummary, MarketSummary, GapSummary, ChannelSpendSummary, TargetStats } from './summary.js';
+export { parseLiftTests, readLiftTests, LIFT_TEST_COLUMNS } from './lift.js';
+export type { LiftTest, LiftTestData, LiftTestPanel, LiftTestOptions } from './lift.js';

@@ -7,6 +7,18 @@
  * - observed rows n: the rows of the file, ordered by market, then time; they carry the
  *   likelihood terms. `gridObserved[gridRow]` maps a grid row to n (−1 for a gap) and
  *   `obsGridRow[n]` maps back.
+ *
+ * A reference panel (`buildPanel(data, { reference })`) is how a model fitted on one window of
+ * the data is evaluated on a longer window (time-slice cross-validation, `tributary backtest`):
+ * the new panel takes the reference's markets (in its order), first date, target and spend
+ * scales, T_max and control centring, instead of computing them from its own rows. So for every
+ * row the two panels share, `yScaled`, `gridX`, `trend`, `fourier` and `controlStandardized` are
+ * bit-for-bit the reference's (the same operations on the same numbers), and the fitted
+ * parameters mean the same thing on both. In the rows beyond the reference, `gridX` may exceed 1
+ * (more spend than the training maximum) and `trend` may exceed 1 (t beyond the reference's
+ * T_max): the model extrapolates exactly as the fitted parameters say. A market-channel that
+ * never spent in the reference has scale 0, so its later spend stays x = 0 (the fit knows
+ * nothing about it).
  */
 import { DataValidationError, dataProblem, type DataProblem } from './errors.js';
 import { parseIsoDay } from './dates.js';
@@ -24,9 +36,12 @@ export interface Panel {
   target: string;
   /** Global first date (ISO), where t = 0. */
   firstDate: string;
-  /** `T_max + 1`: number of weeks from the global first date to the global last date. */
+  /** Largest t plus 1: number of weeks from the global first date to the global last date. */
   numWeeks: number;
-  /** `T_max` (largest t); the trend is `t / T_max`. */
+  /**
+   * `T_max` (largest t; the reference's with `{ reference }`, so then `numWeeks` may exceed
+   * `tMax + 1`); the trend is `t / T_max`.
+   */
   tMax: number;
 
   // ---- per market g (length G) ----
@@ -85,6 +100,54 @@ export interface Panel {
   warnings: string[];
 }
 
+/** Options of `buildPanel`. */
+export interface BuildPanelOptions {
+  /**
+   * The panel of a training window: reuse its markets (order), first date (t = 0), target and
+   * spend scales, T_max and control mean/sd instead of computing them from `data`. Every market
+   * of `data` must be in the reference and vice versa; channels, controls and target must match.
+   */
+  reference?: Panel;
+}
+
+/** Checks `data` against the reference panel; returns the week shift from data's t to the reference's t. */
+function checkReference(data: MarketingData, reference: Panel, firstDay: number): number {
+  const problems: DataProblem[] = [];
+  const where = 'buildPanel (reference panel)';
+  const same = (what: string, a: readonly string[], b: readonly string[]): void => {
+    if (a.length !== b.length || a.some((x, i) => x !== b[i])) {
+      problems.push(dataProblem(null, null, a.join(','), `${where}: the ${what} (${a.join(', ') || 'none'}) differ from the reference's (${b.join(', ') || 'none'}); build both panels with the same data options.`));
+    }
+  };
+  same('channels', data.channels, reference.channels);
+  same('controls', data.controls, reference.controls);
+  if (data.target !== reference.target) {
+    problems.push(dataProblem(null, null, data.target, `${where}: the target "${data.target}" differs from the reference's "${reference.target}".`));
+  }
+  const refMarkets = new Set(reference.markets);
+  const dataMarkets = new Set(data.markets);
+  for (const m of data.markets) {
+    if (!refMarkets.has(m)) problems.push(dataProblem(null, 'country', m, `${where}: market "${m}" is not in the reference panel (markets ${reference.markets.join(', ')}); a model fitted on the reference knows nothing about it, so drop its rows.`));
+  }
+  for (const m of reference.markets) {
+    if (!dataMarkets.has(m)) problems.push(dataProblem(null, 'country', m, `${where}: market "${m}" of the reference panel has no rows in the data; keep every market of the reference.`));
+  }
+  const refDay = parseIsoDay(reference.firstDate);
+  let shift = 0;
+  if (refDay === null) {
+    problems.push(dataProblem(null, null, reference.firstDate, `${where}: the reference's firstDate "${reference.firstDate}" is not a valid ISO date.`));
+  } else {
+    shift = (firstDay - refDay) / 7;
+    if (!Number.isInteger(shift) || shift < 0) {
+      problems.push(
+        dataProblem(null, 'date', data.firstDate, `${where}: the first date ${data.firstDate} must be on the reference's weekly grid and not before its first date ${reference.firstDate}.`),
+      );
+    }
+  }
+  if (problems.length > 0) throw new DataValidationError(problems, data.warnings);
+  return shift;
+}
+
 function checkData(data: MarketingData): { firstDay: number; rowMarket: Int32Array } {
   const problems: DataProblem[] = [];
   const fail = (): never => {
@@ -141,14 +204,25 @@ function checkData(data: MarketingData): { firstDay: number; rowMarket: Int32Arr
 
 /**
  * Builds the Panel of model-spec.md §2 from validated data. Rows may come in any order; they
- * are grouped by market (in `data.markets` order), then sorted by t. Throws
+ * are grouped by market (in `data.markets` order, or the reference's), then sorted by t. Throws
  * `DataValidationError` when `data` is inconsistent (possible only for hand-made data:
- * `parseMarketingCsv` output always passes).
+ * `parseMarketingCsv` output always passes) or does not fit `options.reference`.
  */
-export function buildPanel(data: MarketingData): Panel {
-  const { firstDay, rowMarket } = checkData(data);
+export function buildPanel(data: MarketingData, options: BuildPanelOptions = {}): Panel {
+  const checked = checkData(data);
+  const { firstDay } = checked;
+  const reference = options.reference;
+  // t of a row in this panel: relative to the reference's first date when there is one.
+  const tShift = reference ? checkReference(data, reference, firstDay) : 0;
+  const markets = reference ? [...reference.markets] : [...data.markets];
+  let rowMarket = checked.rowMarket;
+  if (reference) {
+    const toRef = data.markets.map((m) => markets.indexOf(m));
+    rowMarket = rowMarket.map((g) => toRef[g] as number);
+  }
+  const tOf = (r: MarketingRow): number => r.t + tShift;
   const rows = data.rows;
-  const G = data.markets.length;
+  const G = markets.length;
   const C = data.channels.length;
   const K = data.controls.length;
   const N = rows.length;
@@ -156,6 +230,7 @@ export function buildPanel(data: MarketingData): Panel {
   const order = Array.from({ length: N }, (_, i) => i);
   const row = (n: number): MarketingRow => rows[order[n] as number] as MarketingRow;
   order.sort((a, b) => (rowMarket[a] as number) - (rowMarket[b] as number) || (rows[a] as MarketingRow).t - (rows[b] as MarketingRow).t);
+  // (sorting by the data's t equals sorting by tOf: the shift is the same for every row)
 
   // ---- per-market ranges, duplicates, scales ----
   const problems: DataProblem[] = [];
@@ -170,15 +245,16 @@ export function buildPanel(data: MarketingData): Panel {
   for (let n = 0; n < N; n++) {
     const r = row(n);
     const g = rowMarket[order[n] as number] as number;
+    const t = tOf(r);
     if (marketNumObs[g] === 0) {
-      marketStart[g] = r.t;
+      marketStart[g] = t;
       obsOffset[g] = n;
-    } else if (marketEnd[g] === r.t) {
+    } else if (marketEnd[g] === t) {
       problems.push(dataProblem(r.line, 'date', r.date, `buildPanel: market "${r.country}" has two rows for ${r.date}; each (country, date) pair may appear only once.`));
     }
-    marketEnd[g] = r.t;
+    marketEnd[g] = t;
     marketNumObs[g] = (marketNumObs[g] as number) + 1;
-    tMax = Math.max(tMax, r.t);
+    tMax = Math.max(tMax, t);
     tMin = Math.min(tMin, r.t);
     for (let c = 0; c < C; c++) {
       const v = r.spend[c] as number;
@@ -190,17 +266,24 @@ export function buildPanel(data: MarketingData): Panel {
     problems.push(dataProblem(null, null, data.firstDate, `buildPanel: firstDate ${data.firstDate} must be the earliest date of the rows (the smallest t is ${tMin}, not 0).`));
   }
   for (let g = 0; g < G; g++) {
-    const name = data.markets[g] as string;
+    const name = markets[g] as string;
     if (marketNumObs[g] === 0) {
       problems.push(dataProblem(null, 'country', name, `buildPanel: market "${name}" has no rows; remove it from data.markets.`));
       continue;
     }
     yScale[g] = (yScale[g] as number) / (marketNumObs[g] as number);
-    if (!((yScale[g] as number) > 0)) {
+    if (!reference && !((yScale[g] as number) > 0)) {
       problems.push(dataProblem(null, data.target, null, `buildPanel: market "${name}" has ${data.target} = 0 in every row; its scale (the mean target) must be > 0.`));
     }
   }
   if (problems.length > 0) throw new DataValidationError(problems, data.warnings);
+  // The last week of the panel; T_max of the trend (the reference's, when given).
+  const tLast = tMax;
+  if (reference) {
+    tMax = reference.tMax;
+    spendScale.set(reference.spendScale);
+    yScale.set(reference.yScale);
+  }
 
   // ---- grid ----
   const marketLength = new Int32Array(G);
@@ -231,9 +314,10 @@ export function buildPanel(data: MarketingData): Panel {
   for (let n = 0; n < N; n++) {
     const r = row(n);
     const g = rowMarket[order[n] as number] as number;
-    const gridRow = (gridOffset[g] as number) + r.t - (marketStart[g] as number);
+    const t = tOf(r);
+    const gridRow = (gridOffset[g] as number) + t - (marketStart[g] as number);
     obsMarket[n] = g;
-    obsT[n] = r.t;
+    obsT[n] = t;
     obsGridRow[n] = gridRow;
     obsLine[n] = r.line;
     obsDates[n] = r.date;
@@ -247,9 +331,9 @@ export function buildPanel(data: MarketingData): Panel {
       gridSpend[gridRow * C + c] = v;
       gridX[gridRow * C + c] = scale > 0 ? v / scale : 0;
     }
-    fourierFeatures(r.t, scratch);
+    fourierFeatures(t, scratch);
     fourier.set(scratch, n * NUM_FOURIER_FEATURES);
-    trend[n] = trendFeature(r.t, tMax);
+    trend[n] = trendFeature(t, tMax);
     for (let k = 0; k < K; k++) controlValues[n * K + k] = r.controls[k] as number;
   }
 
@@ -259,6 +343,16 @@ export function buildPanel(data: MarketingData): Panel {
   const controlSd = new Float64Array(K);
   const controlStandardized = new Float64Array(N * K);
   for (let k = 0; k < K; k++) {
+    if (reference) {
+      // Centre and scale as the reference did, so its fitted control coefficients apply.
+      const mean = reference.controlMean[k] as number;
+      const sd = reference.controlSd[k] as number;
+      controlMean[k] = mean;
+      controlSd[k] = sd;
+      if (sd === 0) warnings.push(constantControlWarning(data.controls[k] as string));
+      else for (let n = 0; n < N; n++) controlStandardized[n * K + k] = ((controlValues[n * K + k] as number) - mean) / sd;
+      continue;
+    }
     let sum = 0;
     let min = Infinity;
     let max = -Infinity;
@@ -284,16 +378,16 @@ export function buildPanel(data: MarketingData): Panel {
     const start = obsOffset[g] as number;
     const marketRows: MarketingRow[] = [];
     for (let n = start; n < start + (marketNumObs[g] as number); n++) marketRows.push(row(n));
-    marketWarningList.push(...marketWarnings(data.markets[g] as string, marketRows, data.channels, firstDay));
+    marketWarningList.push(...marketWarnings(markets[g] as string, marketRows, data.channels, firstDay));
   }
 
   return {
-    markets: [...data.markets],
+    markets,
     channels: [...data.channels],
     controls: [...data.controls],
     target: data.target,
-    firstDate: data.firstDate,
-    numWeeks: tMax + 1,
+    firstDate: reference ? reference.firstDate : data.firstDate,
+    numWeeks: tLast + 1,
     tMax,
     marketStart,
     marketLength,

@@ -2,7 +2,8 @@
  * Rebuilds the model of a results folder from its manifest and its data file, so that derived
  * quantities (ROAS, contributions, log-likelihood, posterior predictive) can be computed per
  * draw with exactly the model that was fitted: `buildModel(buildPanel(parseMarketingCsv(text,
- * manifest data options)), { kind, priors, transforms, learnTransforms, likelihood })`.
+ * manifest data options)), { kind, priors, transforms, learnTransforms, likelihood, timeVarying,
+ * liftTests })` (the lift tests are stored in the manifest itself, so no second file is needed).
  *
  * The data file must be the one the fit used: its sha256 is compared with the manifest's
  * (`data.sha256`). `dataFile` overrides the path recorded in the manifest (for a moved file);
@@ -72,6 +73,20 @@ export async function rebuildModel(results: ResultsFolder, options: RebuildOptio
     learnTransforms: m.options.learn_transforms,
     priors: m.priors as Partial<Priors>,
     transforms: m.transforms,
+    ...(m.options.time_varying ? { timeVarying: { channels: m.options.time_varying.channels, knotEvery: m.options.time_varying.knot_every } } : {}),
+    ...(m.lift_tests && m.lift_tests.length > 0
+      ? {
+          liftTests: m.lift_tests.map((t) => ({
+            market: t.market,
+            channel: t.channel,
+            startT: t.start_t,
+            endT: t.end_t,
+            deltaSpend: t.delta_spend,
+            lift: t.lift,
+            liftSe: t.lift_se,
+          })),
+        }
+      : {}),
   });
   const names = model.constrainedNames;
   if (names.length !== results.names.length || names.some((n, i) => n !== results.names[i])) {

@@ -40,7 +40,28 @@ export const manifestSchema = z.looseObject({
     metric: z.string().optional(),
     likelihood: z.enum(['normal', 'student-t']),
     learn_transforms: z.boolean(),
+    /** Time-varying media effects (absent or null: constant effects). */
+    time_varying: z
+      .strictObject({ channels: z.array(z.string().min(1)).min(1), knot_every: z.number().int().positive() })
+      .nullable()
+      .optional(),
   }),
+  /** Lift tests the likelihood included (absent: none). */
+  lift_tests: z
+    .array(
+      z.looseObject({
+        market: z.string().min(1),
+        channel: z.string().min(1),
+        start: z.string(),
+        end: z.string(),
+        start_t: z.number().int().nonnegative(),
+        end_t: z.number().int().nonnegative(),
+        delta_spend: z.number(),
+        lift: z.number(),
+        lift_se: z.number().positive(),
+      }),
+    )
+    .optional(),
   priors: z.record(z.string(), z.unknown()),
   transforms: z.record(z.string(), transformSchema),
   data: z.looseObject({

@@ -24,6 +24,37 @@
  *   transforms, where adstock and Hill are recomputed with their parameter gradients in one
  *   pass per channel and market along the grid (chain rule through h'(a)·∂a/∂α, ∂h/∂K, ∂h/∂S).
  *
+ * Calibration and richer models (issue 8; not in model-spec v1, so documented here):
+ * - Lift tests (`liftTests`). A test adds d money per week to channel c of market g in global
+ *   weeks s..e. With x the market's scaled spend on its grid (0 in gaps, before its first and
+ *   after its last week) and x' = x + d / spendScale[g,c] in s..e, the model-implied lift is
+ *   `beta[g,c] · yScale[g] · Σ_{t=s}^{e+L−1} m_c(t) · (h(adstock(x')[t]) − h(adstock(x)[t]))`
+ *   — through adstock AND saturation, so a test informs carry-over and curvature too
+ *   (PyMC-Marketing's `add_lift_test_measurements` evaluates the saturation curve only, at the
+ *   spend before and after the change; Meridian has no lift likelihood, it calibrates through
+ *   ROAS priors). Each test adds `lift ~ Normal(implied, lift_se)`, written on the scaled target
+ *   (both divided by yScale[g]); with learned transforms the windows are re-convolved per
+ *   evaluation with ∂/∂(α, K, S). The perturbed spend scale stays the observed maximum.
+ * - ROAS priors (`priors.roas`, as Meridian's ROAS parameterization): a LogNormal with the given
+ *   mean and sd (moment-matched) on a channel's ROAS over the observed period. With the model's
+ *   transforms fixed, ROAS is linear in the coefficient, roas = beta · k with
+ *   k = Σ yScale[g]·Σ_n H[n,c] / Σ spend over the markets the coefficient covers (spec §6), so
+ *   the prior becomes `log beta ~ Normal(m − log k, s)` in place of the beta_log_mu prior:
+ *   unpooled — per market (optionally with per-market moments); pooled — the shared beta;
+ *   hierarchical — the population effect beta_log_mu (k pooled over markets: the ROAS the
+ *   channel would have if every market had the population effect). Meridian samples roas and
+ *   derives beta; with fixed transforms that is the same density. With learned transforms k is
+ *   taken at the prior centres of α, K, S (a deviation: the mapping does not move with them).
+ * - Time-varying media effects (`timeVarying`): contribution beta[g,c] · m_c(t) · H[n,c] with
+ *   m_c(t) = exp(w_c(t)) pooled across markets; w_c is a Gaussian random walk on knots every E
+ *   weeks (J = ceil(T_max / E) + 1 knots; knot 1 is the origin, knot k = knot k−1 + σ_c z_k,
+ *   z ~ Normal(0, 1), σ_c ~ HalfNormal(tv_sigma), non-centred like Stan's usual GRW), centred
+ *   to mean 0 over the knots so beta keeps its meaning (the average effect), and interpolated
+ *   linearly between knots (a low-rank random walk, like PyMC-Marketing's time-varying media
+ *   HSGP in spirit, but a random walk rather than a GP). The draws report tv_multiplier[c,k] at
+ *   the knots; forecasts (the optimizer) use the multiplier at the last observed week. Forces
+ *   the direct path (the multiplier breaks the per-market sufficient statistics).
+ *
  * Deviations from a literal reading of the spec:
  * - User controls enter standardized by default (Panel.controlStandardized: (value − mean)/sd
  *   over the observed rows, sd with divisor n, 0 for a constant control), so that the §4

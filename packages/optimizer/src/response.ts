@@ -15,7 +15,9 @@
  * carry-over exactly. Weeks k ∈ [L−1, W−1] have no carry-over and φ = 1: they are one term
  * with multiplicity W−L+1, so a cell has 2L−1 terms (15 for L = 8) whatever W is. With learned
  * transforms (`adstock_alpha[c]`, `sat_K[c]`, `sat_S[c]` in the draw) w, K and S are taken per
- * draw, otherwise from `model.transforms`. The decision variable of the solver is the total
+ * draw, otherwise from `model.transforms`. With time-varying effects (model.ts) beta[g,c] is
+ * scaled, per draw, by the channel's multiplier at the last observed week
+ * (`model.latestMultipliers`): a random walk's best forecast is its last value. The decision variable of the solver is the total
  * spend of each market-channel over the horizon, W·s[g,c].
  *
  * Deviations from PyMC-Marketing's `BudgetOptimizer` (budget_optimizer.py): it simulates the
@@ -140,15 +142,19 @@ export function buildResponseModel(options: BuildResponseModelOptions): Response
   const n = G * C;
   const D = numDraws;
   const coef = new Float64Array(D * n);
+  // Time-varying effects: the forecast uses each channel's multiplier at the last observed week.
+  const multipliers = new Float64Array(C).fill(1);
+  const isTimeVarying = model.timeVarying !== null;
   for (let d = 0; d < D; d++) {
     const c0 = draw(d);
+    if (isTimeVarying) model.latestMultipliers(c0, multipliers);
     for (let g = 0; g < G; g++) {
       const set = isPooled ? 0 : g;
       for (let c = 0; c < C; c++) {
         const j = layout.coefIndex[set * P + 6 + K + c]!;
         const beta = c0[j]!;
         if (!(beta >= 0 && beta < Infinity)) fail(`draw ${d + 1}: ${model.constrainedNames[j]} = ${beta}; expected a finite number >= 0`);
-        coef[d * n + g * C + c] = beta * panel.yScale[g]!;
+        coef[d * n + g * C + c] = beta * multipliers[c]! * panel.yScale[g]!;
       }
     }
   }

@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { buildPanel, parseMarketingCsv, TributaryError } from '@tributary/data';
-import { buildModel, loadPriors, modelWorkerTarget, type Model, type ModelKind } from '@tributary/models';
+import { buildPanel, parseMarketingCsv, readLiftTests, TributaryError, type LiftTest, type Panel } from '@tributary/data';
+import { buildModel, loadPriors, modelWorkerTarget, type BuildModelOptions, type Model, type ModelKind } from '@tributary/models';
 import { diagnoseResults, parseManifest, type DiagnosticsReport } from '@tributary/evaluation';
 import { formatSummaryCsv, sample, summarize, type Posterior } from '@tributary/sampler';
 import { CliUsageError, intOption, type CommandSpec } from '../command.js';
@@ -34,7 +34,14 @@ export const fitCommand: CommandSpec = {
     metric: { type: 'string', valueName: 'KIND', description: 'Adapted metric: diag or dense.', default: 'diag' },
     likelihood: { type: 'string', valueName: 'KIND', description: 'normal or student-t (ν = 5).', default: 'normal' },
     'learn-transforms': { type: 'boolean', description: 'Learn adstock α and Hill K, S per channel.' },
-    priors: { type: 'string', valueName: 'FILE', description: 'JSON or YAML file overriding the default priors.' },
+    priors: { type: 'string', valueName: 'FILE', description: 'JSON or YAML file overriding the default priors (incl. ROAS priors: roas: { channel: { mean, sd } }).' },
+    'lift-tests': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'CSV of experiments (market,channel,start,end,delta_spend,lift,lift_se); each adds a likelihood term through adstock and saturation.',
+    },
+    'time-varying': { type: 'string', valueName: 'A,B', description: 'Channels whose effect may drift over time (random-walk multiplier, pooled across markets).' },
+    'knot-every': { type: 'string', valueName: 'WEEKS', description: 'Weeks between knots of the time-varying random walk.', default: '4' },
     parallel: { type: 'string', valueName: 'N', description: 'Worker threads (0 = run chains in this thread; default: one per core).' },
     out: { type: 'string', valueName: 'DIR', description: 'Results folder; each model goes to DIR/<model>/.', default: 'results' },
     quiet: { type: 'boolean', description: 'No progress output.' },
@@ -43,6 +50,8 @@ export const fitCommand: CommandSpec = {
     'tributary fit data/volta_marketing.csv --model all',
     'tributary fit data/volta_marketing.csv --model hierarchical --chains 4 --warmup 1000 --draws 1000 --seed 1',
     'tributary fit sales.csv --target revenue --learn-transforms --priors priors.yaml --out results/',
+    'tributary fit data/volta_marketing.csv --lift-tests data/lift_tests.csv',
+    'tributary fit data/volta_marketing.csv --time-varying meta_spend --knot-every 4',
   ],
   async run(args, io) {
     const v = args.values;
@@ -68,6 +77,9 @@ export const fitCommand: CommandSpec = {
     const panel = buildPanel(parseMarketingCsv(text, opts));
     const priorsPath = v.priors === undefined ? undefined : resolve(io.cwd, String(v.priors));
     const priors = priorsPath === undefined ? undefined : loadPriors(priorsPath);
+    const liftPath = v['lift-tests'] === undefined ? undefined : resolve(io.cwd, String(v['lift-tests']));
+    const lifts = liftPath === undefined ? [] : (await readLiftTests(liftPath, panel)).tests;
+    const timeVarying = parseTimeVarying(v['time-varying'], v['knot-every'], panel);
     const sha256 = createHash('sha256').update(text).digest('hex');
     const outRoot = resolve(io.cwd, String(v.out));
 
@@ -80,7 +92,13 @@ export const fitCommand: CommandSpec = {
     process.once('SIGINT', onSigint);
     try {
       for (const kind of kinds) {
-        const options = { learnTransforms, likelihood, ...(priors ? { priors } : {}) } as const;
+        const options: Omit<BuildModelOptions, 'kind'> = {
+          learnTransforms,
+          likelihood,
+          ...(priors ? { priors } : {}),
+          ...(lifts.length > 0 ? { liftTests: lifts.map(liftInput) } : {}),
+          ...(timeVarying ? { timeVarying } : {}),
+        };
         const model = buildModel(panel, { kind, ...options });
         const display = v.quiet ? undefined : new ProgressDisplay(io.err, io.isTty, chains, kind);
         const started = Date.now();
@@ -104,9 +122,33 @@ export const fitCommand: CommandSpec = {
           tributary_results_version: 1,
           model: kind,
           created_by: `tributary ${packageVersion('tributary')}`,
-          options: { chains, warmup, draws, seed, target_accept: targetAccept, max_treedepth: maxTreeDepth, metric, likelihood, learn_transforms: learnTransforms, parallel },
+          options: {
+            chains,
+            warmup,
+            draws,
+            seed,
+            target_accept: targetAccept,
+            max_treedepth: maxTreeDepth,
+            metric,
+            likelihood,
+            learn_transforms: learnTransforms,
+            time_varying: timeVarying ? { channels: [...timeVarying.channels], knot_every: timeVarying.knotEvery } : null,
+            parallel,
+          },
           priors: model.priors,
           priors_file: priorsPath ?? null,
+          lift_tests_file: liftPath ?? null,
+          lift_tests: lifts.map((t) => ({
+            market: t.market,
+            channel: t.channel,
+            start: t.start,
+            end: t.end,
+            start_t: t.startT,
+            end_t: t.endT,
+            delta_spend: t.deltaSpend,
+            lift: t.lift,
+            lift_se: t.liftSe,
+          })),
           transforms: Object.fromEntries(model.channels.map((c, i) => [c, model.transforms[i]])),
           data: { path: file, sha256, rows: panel.numObs, target: panel.target, channels: panel.channels, controls: panel.controls, ...opts },
           markets: panel.markets,
@@ -166,6 +208,24 @@ export const fitCommand: CommandSpec = {
     return 0;
   },
 };
+
+/** A validated lift test as the model takes it (the channel by its column name). */
+function liftInput(t: LiftTest) {
+  return { market: t.market, channel: t.channel, startT: t.startT, endT: t.endT, deltaSpend: t.deltaSpend, lift: t.lift, liftSe: t.liftSe };
+}
+
+/** `--time-varying a,b` (column names, or names without the `_spend` suffix) and `--knot-every`. */
+function parseTimeVarying(value: unknown, every: unknown, panel: Panel): { channels: string[]; knotEvery: number } | undefined {
+  if (value === undefined) return undefined;
+  const names = String(value).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (names.length === 0) throw new CliUsageError('--time-varying needs at least one channel, e.g. --time-varying meta_spend');
+  const channels = names.map((name) => {
+    const found = panel.channels.find((c) => c === name || c === `${name}_spend`);
+    if (found === undefined) throw new CliUsageError(`--time-varying: "${name}" is not a channel of the data (${panel.channels.join(', ')})`);
+    return found;
+  });
+  return { channels, knotEvery: intOption(every, 'knot-every', 1, 520) };
+}
 
 function parseKinds(value: string): ModelKind[] {
   if (value === 'all') return [...KINDS];
