@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run, tempDir } from './helpers.js';
@@ -59,10 +59,45 @@ describe('tributary fit', () => {
       ['--chains', '0'],
       ['--target-accept', '1.5'],
       ['--metric', 'full'],
+      ['--time-varying', 'billboards'],
+      ['--knot-every', '0'],
     ] as const) {
-      const res = await run(['fit', 'data/volta_marketing.csv', flag, value], dir);
+      const extra = flag === '--knot-every' ? ['--time-varying', 'meta'] : [];
+      const res = await run(['fit', 'data/volta_marketing.csv', flag, value, ...extra], dir);
       expect(res.code).toBe(2);
       expect(res.stderr).toContain(flag);
     }
+  });
+
+  it('fits with lift tests and a time-varying channel; the manifest lets evaluate rebuild the model', async () => {
+    const lifts = ['market,channel,start,end,delta_spend,lift,lift_se', 'DE,tiktok,2025-03-03,2025-03-24,2000,5000,800', ''].join('\n');
+    await writeFile(join(dir, 'lift.csv'), lifts);
+    const res = await run(
+      ['fit', 'data/volta_marketing.csv', '--model', 'hierarchical', '--lift-tests', 'lift.csv', '--time-varying', 'meta_spend', '--knot-every', '8', '--out', 'cal', ...small],
+      dir,
+    );
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(dir, 'cal', 'hierarchical', 'manifest.json'), 'utf8'));
+    expect(manifest.options.time_varying).toEqual({ channels: ['meta_spend'], knot_every: 8 });
+    expect(manifest.lift_tests).toEqual([
+      { market: 'DE', channel: 'tiktok_spend', start: '2025-03-03', end: '2025-03-24', start_t: expect.any(Number), end_t: expect.any(Number), delta_spend: 2000, lift: 5000, lift_se: 800 },
+    ]);
+    expect(manifest.lift_tests[0].end_t - manifest.lift_tests[0].start_t).toBe(3);
+    const header = (await readFile(join(dir, 'cal', 'hierarchical', 'draws.csv'), 'utf8')).split('\n')[0]!;
+    expect(header).toContain('tv_sigma[meta_spend]');
+    expect(header).toContain('"tv_multiplier[meta_spend,1]"');
+    const ev = await run(['evaluate', join('cal', 'hierarchical')], dir);
+    expect(ev.code).toBe(0);
+    expect(ev.stdout).toContain('ROAS');
+  });
+
+  it('refuses a bad lift-test file before sampling, naming line and column', async () => {
+    await writeFile(join(dir, 'bad-lift.csv'), 'market,channel,start,end,delta_spend,lift,lift_se\nXX,tiktok,2025-03-03,2025-03-24,2000,5000,800\n');
+    const res = await run(['fit', 'data/volta_marketing.csv', '--lift-tests', 'bad-lift.csv', '--out', 'nope', ...small], dir);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/line 2/);
+    expect(res.stderr).toContain('market');
+    await expect(readdir(join(dir, 'nope'))).rejects.toThrow();
   });
 });
