@@ -44,6 +44,7 @@ export const fitCommand: CommandSpec = {
     'knot-every': { type: 'string', valueName: 'WEEKS', description: 'Weeks between knots of the time-varying random walk.', default: '4' },
     parallel: { type: 'string', valueName: 'N', description: 'Worker threads (0 = run chains in this thread; default: one per core).' },
     out: { type: 'string', valueName: 'DIR', description: 'Results folder; each model goes to DIR/<model>/.', default: 'results' },
+    name: { type: 'string', valueName: 'NAME', description: 'Sub-folder name instead of the model kind (one model only), e.g. hierarchical-tv to compare variants.' },
     quiet: { type: 'boolean', description: 'No progress output.' },
   },
   examples: [
@@ -56,6 +57,11 @@ export const fitCommand: CommandSpec = {
   async run(args, io) {
     const v = args.values;
     const kinds = parseKinds(String(v.model));
+    const folderName = v.name === undefined ? undefined : String(v.name);
+    if (folderName !== undefined) {
+      if (kinds.length !== 1) throw new CliUsageError('--name needs a single --model (it names that model\'s folder)');
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(folderName)) throw new CliUsageError(`--name must be a folder name of letters, digits, '.', '_' or '-', got "${folderName}"`);
+    }
     const chains = intOption(v.chains, 'chains', 1, 64);
     const warmup = intOption(v.warmup, 'warmup', 0, 1_000_000);
     const draws = intOption(v.draws, 'draws', 1, 1_000_000);
@@ -117,7 +123,7 @@ export const fitCommand: CommandSpec = {
         display?.finish();
         const constrained = constrainDraws(model, posterior);
         const summary = summarize(constrained, model.constrainedDim, model.constrainedNames as string[]);
-        const dir = join(outRoot, kind);
+        const dir = join(outRoot, folderName ?? kind);
         const manifest: Record<string, unknown> = {
           tributary_results_version: 1,
           model: kind,
@@ -174,7 +180,7 @@ export const fitCommand: CommandSpec = {
         const report = diagnoseResults(
           {
             dir,
-            name: kind,
+            name: folderName ?? kind,
             manifest: parseManifest(manifest),
             names: model.constrainedNames,
             numChains: posterior.numChains,
@@ -200,7 +206,7 @@ export const fitCommand: CommandSpec = {
           await writeFile(join(tmp, 'sample_stats.csv'), formatSampleStatsCsv(posterior));
           await writeFile(join(tmp, 'summary.csv'), formatSummaryCsv(summary));
         });
-        io.out(`${kind}: wrote ${dir}\n${formatVerdict(report)}\n`);
+        io.out(`${folderName ?? kind}: wrote ${dir}\n${formatVerdict(report)}\n`);
       }
     } finally {
       process.removeListener('SIGINT', onSigint);
