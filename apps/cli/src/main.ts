@@ -1,6 +1,7 @@
 // Entry point of the `tributary` command line: dispatches to one command, maps typed errors to
 // clear messages and exit codes (1: the input is bad or the work failed; 2: the call was wrong).
 import { CliUsageError, formatHelp, parseCommandArgs, type CommandSpec } from './command.js';
+import { backtestCommand } from './commands/backtest.js';
 import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   fitCommand,
   evaluateCommand,
   compareCommand,
+  backtestCommand,
   optimizeCommand,
   reportCommand,
   demoCommand,

@@ -43,6 +43,21 @@ describe('tributary report', () => {
     }
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/src="http|href="http|<link\b/);
+    expect(html).not.toContain('id="backtest"');
+  });
+
+  it('adds the backtest section with --backtest', async () => {
+    const tiny = ['--folds', '1', '--horizon', '8', '--chains', '1', '--warmup', '60', '--draws', '40', '--parallel', '0', '--quiet'];
+    expect((await run(['backtest', 'data/volta_marketing.csv', '--out', 'bt', ...tiny], dir)).code).toBe(0);
+    const res = await report(['results', '--backtest', 'bt', '--out', 'out/with-backtest.html']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(', backtest)');
+    const html = await readFile(join(dir, 'out', 'with-backtest.html'), 'utf8');
+    expect(html).toContain('id="backtest"');
+    expect(html).toContain('Forecast error per market');
+    const missing = await report(['results', '--backtest', 'nowhere', '--out', 'out/x.html']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nowhere.*tributary backtest/);
   });
 
   it('names the problem for a folder without results', async () => {

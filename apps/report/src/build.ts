@@ -10,6 +10,7 @@ import { buildFailureInput } from './build/failure.js';
 import { computeComparison, displacementGrid, type ComparisonResult } from './build/compare.js';
 import { computeModel, type ModelComputation } from './build/model.js';
 import { buildPlanInput, readPlan } from './build/plan.js';
+import { readBacktestInput } from './build/backtest.js';
 import { loadModelFolders } from './build/results.js';
 import { buildTruthInput, parseGroundTruth, type GroundTruthFile } from './build/truth.js';
 import type { FailureInput, ModelInput, ReportInput, TransformInput } from './types.js';
@@ -30,6 +31,8 @@ export interface BuildReportOptions {
   divergentDataFile?: string;
   /** Ground truth of the divergent results (default: next to its data). */
   divergentTruthFile?: string;
+  /** Output folder (or backtest.json) of `tributary backtest`, for the backtest section. */
+  backtestDir?: string;
   /** Page title (default from the scenario or the data file name). */
   title?: string;
   /** Posterior draws used for derived quantities (default 1000; evenly thinned). */
@@ -115,6 +118,14 @@ export async function buildReportInput(options: BuildReportOptions): Promise<Rep
     sources.push({ label: 'budget plan', path: abs(options.planFile) });
   }
 
+  let backtest: ReportInput['backtest'];
+  if (options.backtestDir) {
+    backtest = await readBacktestInput(abs(options.backtestDir));
+    sources.push({ label: 'backtest', path: abs(options.backtestDir) });
+    const unknown = backtest.overall.map((r) => r.market).filter((m) => !markets.includes(m));
+    if (unknown.length) notes.push(`the backtest has markets that the results do not (${unknown.join(', ')}); was it run on another data file?`);
+  }
+
   const transforms = main.computations.find((c) => c.kind === 'hierarchical')?.transforms ?? main.computations[0]?.transforms ?? defaultTransforms(first);
   const title = options.title ?? (scenario ? `${scenarioLabel(scenario)} — marketing mix report` : 'Marketing mix report');
   const subtitle = main.data
@@ -140,6 +151,7 @@ export async function buildReportInput(options: BuildReportOptions): Promise<Rep
     ...(failure ? { failure } : {}),
     ...(divergent ? { divergent } : {}),
     ...(plan ? { plan } : {}),
+    ...(backtest ? { backtest } : {}),
   };
 }
 

@@ -5,6 +5,10 @@ export type { BuildReportOptions } from './build.js';
 export { renderReport, REPORT_SECTIONS } from './render.js';
 export { SPARSE_BELOW_WEEKS, RICH_FROM_WEEKS, tierOf } from './build/data.js';
 export type {
+  BacktestFold,
+  BacktestInput,
+  BacktestScore,
+  BacktestSeries,
   ComparisonInput,
   ComparisonRow,
   ContributionSeries,

@@ -2,7 +2,8 @@
 // of inline script for sorting tables; no external resources, so it opens offline and prints).
 import { channelLabel, escapeHtml, formatEuro, formatPercent, formatRoas } from './charts/format.js';
 import { renderComparisonSection } from './sections/comparison.js';
-import { mainModel, modelLabel } from './sections/common.js';
+import { mainModel, modelLabel, presentSections, REPORT_SECTIONS } from './sections/common.js';
+import { renderBacktestSection } from './sections/backtest.js';
 import { renderDataSection } from './sections/data.js';
 import { renderDiagnosticsSection } from './sections/diagnostics.js';
 import { renderFailureSection } from './sections/failure.js';
@@ -15,19 +16,8 @@ import { renderTruthSection } from './sections/truth.js';
 import { REPORT_CSS, SORT_SCRIPT } from './style.js';
 import type { ReportInput } from './types.js';
 
-/** The ids and titles of the report's sections, in order. */
-export const REPORT_SECTIONS = [
-  { id: 'data', title: 'Data' },
-  { id: 'transforms', title: 'Transforms' },
-  { id: 'diagnostics', title: 'Diagnostics' },
-  { id: 'roas', title: 'ROAS' },
-  { id: 'shrinkage', title: 'Shrinkage' },
-  { id: 'comparison', title: 'Model comparison' },
-  { id: 'fit', title: 'Fit' },
-  { id: 'truth', title: 'Ground truth' },
-  { id: 'failure', title: 'When pooling fails' },
-  { id: 'plan', title: 'Budget plan' },
-] as const;
+/** The ids and titles of the report's sections, in order (see sections/common.ts). */
+export { REPORT_SECTIONS };
 
 export function renderReport(input: ReportInput): string {
   const sections = [
@@ -38,11 +28,12 @@ export function renderReport(input: ReportInput): string {
     renderShrinkageSection(input),
     renderComparisonSection(input),
     renderFitSection(input),
+    input.backtest ? renderBacktestSection(input, input.backtest) : '',
     renderTruthSection(input),
     renderFailureSection(input),
     renderPlanSection(input),
   ];
-  const toc = REPORT_SECTIONS.map((s, i) => `<li><a href="#${s.id}">${i + 1}. ${escapeHtml(s.title)}</a></li>`).join('');
+  const toc = presentSections(input).map((s, i) => `<li><a href="#${s.id}">${i + 1}. ${escapeHtml(s.title)}</a></li>`).join('');
   const sources = input.sources.map((s) => `<li>${escapeHtml(s.label)}: <code>${escapeHtml(s.path)}</code></li>`).join('');
   const notes = input.notes.length ? `<p>Notes on this report:</p><ul>${input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
   return (
@@ -53,7 +44,7 @@ export function renderReport(input: ReportInput): string {
     `<title>${escapeHtml(input.title)}</title><style>${REPORT_CSS}</style></head><body>` +
     `<header class="page"><div class="inner"><h1>${escapeHtml(input.title)}</h1>${input.subtitle ? `<p>${escapeHtml(input.subtitle)}</p>` : ''}</div></header>` +
     `<nav class="toc" aria-label="Sections"><div class="inner"><ol>${toc}</ol></div></nav>` +
-    `<main>${renderSummary(input)}${sections.join('\n')}</main>` +
+    `<main>${renderSummary(input)}${sections.filter((x) => x).join('\n')}</main>` +
     `<footer><div class="inner"><p>Made by <code>tributary report</code>. All charts are drawn into this file; it needs no network connection and prints on A4.</p>${sources ? `<ul>${sources}</ul>` : ''}${notes}</div></footer>` +
     `<script>${SORT_SCRIPT}</script></body></html>\n`
   );
@@ -91,6 +82,16 @@ function renderSummary(input: ReportInput): string {
       k: 'Fit quality',
       v: main.status === 'good' ? 'trustworthy' : main.status === 'warning' ? 'usable with care' : 'not reliable',
       d: `${modelLabel(main.kind)}: ${main.divergences} divergences, R-hat ≤ ${main.maxRhat.toFixed(3)}, ESS ≥ ${Math.round(main.minEssBulk)}.`,
+    });
+  }
+  if (input.backtest) {
+    const b = input.backtest;
+    const weeks = b.overall.reduce((a, r) => a + r.weeks, 0);
+    const avg = (f: (r: (typeof b.overall)[number]) => number) => b.overall.reduce((a, r) => a + (Number.isFinite(f(r)) ? f(r) * r.weeks : 0), 0) / Math.max(weeks, 1);
+    items.push({
+      k: 'Forecasts',
+      v: `${avg((r) => r.mape).toFixed(1)}% error on unseen weeks`,
+      d: `MAPE over ${weeks} held-out market-weeks (last week carried forward: ${avg((r) => r.naiveLastMape).toFixed(1)}%); ${formatPercent(avg((r) => r.coverage))} inside the 94% band.`,
     });
   }
   if (input.failure) {

@@ -38,6 +38,7 @@ th, td { padding:6px 10px; border-bottom:1px solid var(--line); vertical-align:t
 th { background:#f3f5f8; font-weight:600; white-space:nowrap; text-align:left; }
 th.align-right { text-align:right; } th.align-center { text-align:center; }
 table.sortable th { cursor:pointer; user-select:none; }
+tr.total td { font-weight:600; border-bottom:1.5px solid var(--muted); }
 table.sortable th[aria-sort="ascending"]::after { content:" ▲"; font-size:10px; }
 table.sortable th[aria-sort="descending"]::after { content:" ▼"; font-size:10px; }
 tr:hover td { background:#fafbfc; }

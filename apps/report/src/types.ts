@@ -42,6 +42,8 @@ export interface ReportInput {
   /** Failure indicators of a second results folder (`--divergent`), shown side by side. */
   divergent?: FailureInput;
   plan?: PlanInput;
+  /** Time-slice cross-validation of `tributary backtest` (`--backtest DIR`); the section appears only with it. */
+  backtest?: BacktestInput;
 }
 
 export interface MarketData {
@@ -250,4 +252,57 @@ export interface PlanInput {
   scenarios: { budget: number; response: { mean: number; q05: number; q95: number } }[];
   /** Draws of the response (plan and historical) when the plan file holds them. */
   responseDraws?: { plan: number[]; historical?: number[] };
+}
+
+/** Forecast scores of a group of held-out weeks (one market in one fold, or over all folds). */
+export interface BacktestScore {
+  market: string;
+  /** Fold number, or null for the market over all folds. */
+  fold: number | null;
+  weeks: number;
+  /** Mean CRPS over the weeks, money (NaN when not computable). */
+  crps: number;
+  /** MAPE of the posterior predictive mean, in %. */
+  mape: number;
+  /** Share of weeks inside the central 94% predictive interval. */
+  coverage: number;
+  /** MAPE (%) of the naive forecasts: the last training week, the training mean. */
+  naiveLastMape: number;
+  naiveMeanMape: number;
+}
+
+export interface BacktestFold {
+  fold: number;
+  /** First held-out week (ISO date); the model was trained on the weeks before it. */
+  cutoff: string;
+  testLastDate: string;
+  /** Markets trained on but not scored in this fold, or not trained on, with the reason. */
+  notScored: { market: string; reason: string }[];
+  divergences?: number;
+  maxRhat?: number;
+}
+
+/** One market's observed weeks around and in the held-out windows, with the forecasts. */
+export interface BacktestSeries {
+  market: string;
+  dates: string[];
+  observed: number[];
+  /** Posterior predictive mean and central 94% band; null outside the held-out weeks. */
+  mean: (number | null)[];
+  lower: (number | null)[];
+  upper: (number | null)[];
+}
+
+export interface BacktestInput {
+  /** The model kind that was backtested. */
+  model: string;
+  horizon: number;
+  /** e.g. "4 chains × 500 draws after 500 warmup, seed 42". */
+  settings: string;
+  folds: BacktestFold[];
+  /** Per market and fold, in market then fold order. */
+  scores: BacktestScore[];
+  /** Per market over all folds. */
+  overall: BacktestScore[];
+  series: BacktestSeries[];
 }

@@ -28,13 +28,14 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('report in headless Chromium',
   let userDataDir: string;
 
   beforeAll(async () => {
-    fixture = await makeFixture({ divergent: true });
+    fixture = await makeFixture({ divergent: true, backtest: true });
     const input = await buildReportInput({
       resultsDir: fixture.results,
       dataFile: fixture.data,
       truthFile: fixture.truth,
       planFile: fixture.plan,
       divergentDir: fixture.divergentResults!,
+      backtestDir: fixture.backtest!,
     });
     html = renderReport(input);
     file = join(fixture.dir, 'report.html');
@@ -93,7 +94,14 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('report in headless Chromium',
       expect(counts.charts, `section ${id} has charts`).toBeGreaterThan(0);
       expect(counts.withMarks, `section ${id} has a chart with data marks`).toBeGreaterThan(0);
     }
-    // Both results folders side by side in section 9.
+    // The backtest: one forecast chart per market, each with a band and observed points.
+    const backtestCharts = await page.$$eval('#backtest svg.chart-line', (svgs) => svgs.map((s) => [s.querySelectorAll('.mark.band').length, s.querySelectorAll('.mark.point').length]));
+    expect(backtestCharts).toHaveLength(8);
+    for (const [bands, points] of backtestCharts) {
+      expect(bands).toBeGreaterThan(0);
+      expect(points).toBeGreaterThan(0);
+    }
+    // Both results folders side by side in "when pooling fails".
     expect(await page.$$eval('#failure .failure-panel', (els) => els.length)).toBe(2);
     // Forest plots: one row of marks per market and model.
     const forestRows = await page.$$eval('#roas svg.chart-forest', (svgs) => svgs.map((s) => new Set([...s.querySelectorAll('.forest-point')].map((p) => p.getAttribute('data-row'))).size));

@@ -1,12 +1,14 @@
 // A CI-sized fixture made through the CLI's own command objects: generate VOLTA (and the
-// divergent scenario), fit pooled, unpooled and hierarchical with short chains, and write a
-// budget plan with @tributary/optimizer (the same plan.json `tributary optimize` writes).
+// divergent scenario), fit pooled, unpooled and hierarchical with short chains, optionally
+// backtest the hierarchical model (2 folds, shorter chains still), and write a budget plan with
+// @tributary/optimizer (the same plan.json `tributary optimize` writes).
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadResults, rebuildModel } from '@tributary/evaluation';
 import { budgetScenarios, buildResponseModel, optimizeBudget, planToJson } from '@tributary/optimizer';
 // The CLI is an app (nothing may depend on it); its tests-only use here reads its sources.
+import { backtestCommand } from '../../cli/src/commands/backtest.js';
 import { fitCommand } from '../../cli/src/commands/fit.js';
 import { generateCommand } from '../../cli/src/commands/generate.js';
 import { parseCommandArgs, type CommandSpec } from '../../cli/src/command.js';
@@ -28,9 +30,10 @@ export interface Fixture {
   truth: string;
   plan: string;
   divergentResults?: string;
+  backtest?: string;
 }
 
-export async function makeFixture(options: { divergent?: boolean } = {}): Promise<Fixture> {
+export async function makeFixture(options: { divergent?: boolean; backtest?: boolean } = {}): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'tributary-report-'));
   await runCommand(generateCommand, ['--scenario', 'volta', '--seed', '42', '--out', 'data'], dir);
   await runCommand(fitCommand, ['data/volta_marketing.csv', '--model', 'all', '--seed', '3', ...SMALL_FIT], dir);
@@ -47,6 +50,11 @@ export async function makeFixture(options: { divergent?: boolean } = {}): Promis
       await runCommand(fitCommand, ['data/divergent/divergent_marketing.csv', '--model', model, '--seed', '3', '--out', 'results-divergent', ...SMALL_FIT], dir);
     }
     fixture.divergentResults = join(dir, 'results-divergent');
+  }
+  if (options.backtest) {
+    const short = ['--chains', '2', '--warmup', '120', '--draws', '80', '--parallel', '0', '--quiet'];
+    await runCommand(backtestCommand, ['data/volta_marketing.csv', '--folds', '2', '--horizon', '8', '--seed', '3', '--out', 'backtest', ...short], dir);
+    fixture.backtest = join(dir, 'backtest');
   }
   const hier = await loadResults(join(fixture.results, 'hierarchical'));
   const fitted = await rebuildModel(hier);

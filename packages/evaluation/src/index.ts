@@ -44,6 +44,20 @@ export type { GroundTruth, RecoveredParameter, RecoveredRoas, RecoveryReport } f
 export { FAILURE_MODE_THRESHOLDS, failureModes, residualAutocorrelation } from './failure-modes.js';
 export type { FailureIndicator, FailureModeInputs, FailureModeKind, ResidualAutocorrelation } from './failure-modes.js';
 
+// Forecast scores and time-slice cross-validation (tributary backtest)
+export { crpsFromSamples } from './crps.js';
+export {
+  BACKTEST_FILE,
+  BACKTEST_INTERVAL_PROB,
+  BACKTEST_SCORES_FILE,
+  backtestFileSchema,
+  forecastWeek,
+  loadBacktest,
+  meanAbsolutePercentError,
+  scoreForecasts,
+} from './backtest.js';
+export type { BacktestFile, ForecastScore, ScoredWeek } from './backtest.js';
+
 // Whole reports
 export { evaluateFolder, evaluateResults } from './evaluate.js';
 export type { EvaluateFolderOptions, EvaluateOptions, EvaluationReport } from './evaluate.js';

@@ -1,6 +1,7 @@
 // `tributary report`: one self-contained HTML file (inline CSS and SVG charts, no network) from a
 // results folder, optionally with the data, the ground truth, a budget plan and a second results
-// folder (the divergent scenario) shown side by side in "when hierarchical fails".
+// folder (the divergent scenario) shown side by side in "when hierarchical fails", and the
+// backtest of `tributary backtest` (--backtest DIR).
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { buildReportInput, renderReport } from '@tributary/report';
@@ -16,6 +17,7 @@ export const reportCommand: CommandSpec = {
     plan: { type: 'string', valueName: 'FILE', description: 'plan.json of tributary optimize, for the budget-plan section.' },
     divergent: { type: 'string', valueName: 'DIR', description: 'A second results folder (e.g. the divergent scenario) shown beside the first in "when hierarchical fails".' },
     'divergent-data': { type: 'string', valueName: 'FILE', description: 'Data CSV of the --divergent results (default: from its manifest).' },
+    backtest: { type: 'string', valueName: 'DIR', description: 'Output folder of tributary backtest, for the backtest section (shown only with it).' },
     title: { type: 'string', valueName: 'TEXT', description: 'Page title (default: from the scenario).' },
     'max-draws': { type: 'string', valueName: 'N', description: 'Posterior draws used for the per-week charts (evenly thinned).', default: '1000' },
     out: { type: 'string', valueName: 'FILE', description: 'Output HTML file.', default: 'report.html' },
@@ -24,6 +26,7 @@ export const reportCommand: CommandSpec = {
     'tributary report results/ --out report.html',
     'tributary report results/ --data data/volta_marketing.csv --truth data/ground_truth.json --plan plan.json',
     'tributary report results/ --divergent results-divergent/ --out report.html',
+    'tributary report results/ --backtest backtest/ --out report.html',
   ],
   async run(args, io) {
     const v = args.values;
@@ -37,6 +40,7 @@ export const reportCommand: CommandSpec = {
       ...(str('plan') ? { planFile: str('plan')! } : {}),
       ...(str('divergent') ? { divergentDir: str('divergent')! } : {}),
       ...(str('divergent-data') ? { divergentDataFile: str('divergent-data')! } : {}),
+      ...(str('backtest') ? { backtestDir: str('backtest')! } : {}),
       ...(str('title') ? { title: str('title')! } : {}),
       maxDraws: intOption(v['max-draws'], 'max-draws', 10, 1_000_000),
     });
@@ -47,7 +51,7 @@ export const reportCommand: CommandSpec = {
     await writeFile(tmp, html);
     await rename(tmp, out);
     const kb = Math.round(Buffer.byteLength(html) / 1024);
-    io.out(`Wrote ${out} (${kb} KB, ${input.models.length} models${input.plan ? ', budget plan' : ''}${input.divergent ? ', second results' : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    io.out(`Wrote ${out} (${kb} KB, ${input.models.length} models${input.plan ? ', budget plan' : ''}${input.divergent ? ', second results' : ''}${input.backtest ? ', backtest' : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     for (const note of input.notes) io.err(`note: ${note}\n`);
     return 0;
   },

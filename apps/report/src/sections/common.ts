@@ -1,6 +1,38 @@
-// Helpers shared by the sections: market order by data, model lookup, labels.
+// Helpers shared by the sections: section list and numbers, market order by data, model
+// lookup, labels.
 import { channelLabel } from '../charts/format.js';
 import type { ModelInput, ReportInput, Tier } from '../types.js';
+
+/**
+ * The ids and titles of the report's sections, in order. An `isOptional` section appears only
+ * when its input is given (the backtest with `--backtest DIR`); the others always appear, with a
+ * plain message when their input is missing.
+ */
+export const REPORT_SECTIONS = [
+  { id: 'data', title: 'Data', isOptional: false },
+  { id: 'transforms', title: 'Transforms', isOptional: false },
+  { id: 'diagnostics', title: 'Diagnostics', isOptional: false },
+  { id: 'roas', title: 'ROAS', isOptional: false },
+  { id: 'shrinkage', title: 'Shrinkage', isOptional: false },
+  { id: 'comparison', title: 'Model comparison', isOptional: false },
+  { id: 'fit', title: 'Fit', isOptional: false },
+  { id: 'backtest', title: 'Backtest', isOptional: true },
+  { id: 'truth', title: 'Ground truth', isOptional: false },
+  { id: 'failure', title: 'When pooling fails', isOptional: false },
+  { id: 'plan', title: 'Budget plan', isOptional: false },
+] as const;
+
+export type SectionId = (typeof REPORT_SECTIONS)[number]['id'];
+
+/** The sections this input shows, in order. */
+export function presentSections(input: ReportInput): (typeof REPORT_SECTIONS)[number][] {
+  return REPORT_SECTIONS.filter((s) => !s.isOptional || (s.id === 'backtest' && input.backtest !== undefined));
+}
+
+/** The 1-based number of a section among those shown. */
+export function sectionNumber(input: ReportInput, id: SectionId): number {
+  return presentSections(input).findIndex((s) => s.id === id) + 1;
+}
 
 /** Market indices sorted by observed weeks, richest first (ties keep the data order). */
 export function marketsByData(input: ReportInput, order: 'rich-first' | 'sparse-first' = 'rich-first'): number[] {

@@ -5,7 +5,7 @@ import { channelLabel, escapeHtml, formatFixed, formatPercent, formatRoas } from
 import { modelColor } from '../charts/palette.js';
 import { callout, figure, section, table } from '../html.js';
 import type { ComparisonRow, ReportInput } from '../types.js';
-import { modelLabel } from './common.js';
+import { modelLabel, sectionNumber } from './common.js';
 
 export function renderComparisonSection(input: ReportInput): string {
   const lead =
@@ -56,5 +56,5 @@ export function renderComparisonSection(input: ReportInput): string {
       '<p class="hint">The pooled model gives every market the same effect, so its spread comes only from differences in spend patterns. The unpooled model lets sparse markets swing to extreme values on little evidence. ' +
       'A good hierarchical fit lands in between: real differences remain, noise is damped.</p>';
   }
-  return section('comparison', 6, 'Comparing the three models', lead, body);
+  return section('comparison', sectionNumber(input, 'comparison'), 'Comparing the three models', lead, body);
 }

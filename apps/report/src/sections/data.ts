@@ -7,12 +7,12 @@ import { channelLabel, formatDate, formatEuro, isoToDay } from '../charts/format
 import { TIER_COLORS, channelColor } from '../charts/palette.js';
 import { callout, figure, grid, list, section, table, tierBadge } from '../html.js';
 import type { MarketData, ReportInput } from '../types.js';
-import { tierLabel } from './common.js';
+import { tierLabel, sectionNumber } from './common.js';
 
 export function renderDataSection(input: ReportInput): string {
   const d = input.data;
   if (!d) {
-    return section('data', 1, 'The data', 'The data file was not given (--data FILE), so this section is empty.', callout('<p>Run <code>tributary report results/ --data data/volta_marketing.csv</code> to include it.</p>'));
+    return section('data', sectionNumber(input, 'data'), 'The data', 'The data file was not given (--data FILE), so this section is empty.', callout('<p>Run <code>tributary report results/ --data data/volta_marketing.csv</code> to include it.</p>'));
   }
   const byWeeks = new Map<number, string[]>();
   for (const m of [...d.markets].sort((a, b) => b.numObserved - a.numObserved)) byWeeks.set(m.numObserved, [...(byWeeks.get(m.numObserved) ?? []), m.market]);
@@ -93,7 +93,7 @@ export function renderDataSection(input: ReportInput): string {
 
   return section(
     'data',
-    1,
+    sectionNumber(input, 'data'),
     'The data',
     lead,
     grid([figure(weeksChart), figure(targetChart)]) +

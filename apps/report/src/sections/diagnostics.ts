@@ -4,20 +4,20 @@ import { rankPlot } from '../charts/rank.js';
 import { escapeHtml, formatFixed, formatNumber, formatPercent } from '../charts/format.js';
 import { badge, callout, figure, section, table } from '../html.js';
 import type { ModelInput, ParameterRow, ReportInput } from '../types.js';
-import { MODEL_PLAIN, modelLabel } from './common.js';
+import { MODEL_PLAIN, modelLabel, sectionNumber } from './common.js';
 
 const CHAIN_COLORS = ['#1a5fb4', '#e8710a', '#2ca02c', '#c2185b', '#7b4fb5', '#8c6d31', '#17becf', '#7f7f7f'];
 
 export function renderDiagnosticsSection(input: ReportInput): string {
   if (input.models.length === 0) {
-    return section('diagnostics', 3, 'Can we trust the fits? Diagnostics', 'No fitted model was found in the results folder.', '');
+    return section('diagnostics', sectionNumber(input, 'diagnostics'), 'Can we trust the fits? Diagnostics', 'No fitted model was found in the results folder.', '');
   }
   const lead =
     'Each model was fitted by drawing thousands of plausible parameter values (several independent chains). ' +
     'The fit can be trusted when the chains agree (R-hat close to 1.00, at most 1.01), when there are enough effectively independent draws (ESS of 400 or more) ' +
     'and when the sampler reported no divergent transitions (places where it could not follow the model).';
   const cards = input.models.map((m) => modelCard(m)).join('');
-  return section('diagnostics', 3, 'Can we trust the fits? Diagnostics', lead, `<div class="model-cards">${cards}</div>`);
+  return section('diagnostics', sectionNumber(input, 'diagnostics'), 'Can we trust the fits? Diagnostics', lead, `<div class="model-cards">${cards}</div>`);
 }
 
 function modelCard(m: ModelInput): string {

@@ -6,6 +6,7 @@ import { channelLabel, escapeHtml, formatRoas } from '../charts/format.js';
 import { modelColor } from '../charts/palette.js';
 import { badge, callout, figure } from '../html.js';
 import type { FailureIndicator, FailureInput, ReportInput } from '../types.js';
+import { sectionNumber } from './common.js';
 
 const VERDICT_LABEL = { good: 'pooling is safe', warning: 'watch', bad: 'pooling misleads' } as const;
 const INDICATOR_LABEL = { good: 'ok', warning: 'watch', bad: 'problem' } as const;
@@ -16,7 +17,7 @@ export function renderFailureSection(input: ReportInput): string {
     'Partial pooling assumes the markets are alike enough that one can learn from another. When the true effects differ wildly between markets, ' +
     'the group average describes none of them and the sparse markets are pulled towards a wrong answer. These indicators watch for that.';
   const panels = [input.failure, input.divergent].filter((f): f is FailureInput => f !== undefined);
-  const open = `<section id="failure" class="report-section" data-section="failure"><h2><span class="num">9</span>${escapeHtml(title)}</h2><p class="lead">${escapeHtml(lead)}</p>`;
+  const open = `<section id="failure" class="report-section" data-section="failure"><h2><span class="num">${sectionNumber(input, 'failure')}</span>${escapeHtml(title)}</h2><p class="lead">${escapeHtml(lead)}</p>`;
   if (panels.length === 0) {
     return `${open}${callout('<p>The failure indicators need the hierarchical model in the results folder (and the unpooled one for the comparisons).</p>', 'warning')}</section>`;
   }

@@ -6,12 +6,12 @@ import { channelLabel, escapeHtml, formatEuro, formatPercent, isoToDay } from '.
 import { INK, channelColor, modelColor } from '../charts/palette.js';
 import { callout, figure, grid, section, table } from '../html.js';
 import type { ModelInput, ReportInput } from '../types.js';
-import { mainModel, marketsByData, modelLabel } from './common.js';
+import { mainModel, marketsByData, modelLabel, sectionNumber } from './common.js';
 
 export function renderFitSection(input: ReportInput): string {
   const main = mainModel(input);
   const title = 'Fit: predicted against observed revenue';
-  if (!main?.fit) return section('fit', 7, title, 'The data file was not given (--data), so the fit cannot be drawn.', '');
+  if (!main?.fit) return section('fit', sectionNumber(input, 'fit'), title, 'The data file was not given (--data), so the fit cannot be drawn.', '');
   const order = marketsByData(input);
   const lead =
     `Black dots are the observed weeks; the blue line is what the ${main.kind} model expects and the band is where it expects 94% of weeks to fall. ` +
@@ -79,7 +79,7 @@ export function renderFitSection(input: ReportInput): string {
       `<h3>Contribution decomposition</h3><p>Each week’s expected revenue split into the baseline (what would sell without media: level, trend and season) and the part each channel adds, stacked. ${escapeHtml(shares)}</p>` +
       grid(areas);
   }
-  return section('fit', 7, title, lead, grid(fitCharts) + coverageTable + contrib + (main.kind !== 'hierarchical' ? callout('<p>The hierarchical model was not fitted; showing the best available model.</p>', 'warning') : ''));
+  return section('fit', sectionNumber(input, 'fit'), title, lead, grid(fitCharts) + coverageTable + contrib + (main.kind !== 'hierarchical' ? callout('<p>The hierarchical model was not fitted; showing the best available model.</p>', 'warning') : ''));
 }
 
 function mediaShares(input: ReportInput, main: ModelInput): string {

@@ -8,6 +8,7 @@ import { channelLabel, escapeHtml, formatEuro, formatPercent, formatRoas } from 
 import { GOOD, MUTED, channelColor, modelColor } from '../charts/palette.js';
 import { callout, figure, grid, section, table } from '../html.js';
 import type { PlanAllocation, ReportInput } from '../types.js';
+import { sectionNumber } from './common.js';
 
 export function renderPlanSection(input: ReportInput): string {
   const title = 'The budget plan';
@@ -15,7 +16,7 @@ export function renderPlanSection(input: ReportInput): string {
   if (!plan) {
     return section(
       'plan',
-      10,
+      sectionNumber(input, 'plan'),
       title,
       'No budget plan was given. Make one from the hierarchical fit and pass it with --plan.',
       callout('<p><code>tributary optimize results/hierarchical --budget 500000 --weeks 13 --out plan.json</code> then <code>tributary report results/ --plan plan.json</code>.</p>'),
@@ -143,7 +144,7 @@ export function renderPlanSection(input: ReportInput): string {
   );
   return section(
     'plan',
-    10,
+    sectionNumber(input, 'plan'),
     title,
     lead,
     key + grid([figure(byChannel), figure(response)]) + figure(byMarket, undefined, { wide: true }) + (scenario ? figure(scenario, undefined, { wide: true }) : '') + `<h3>Extrapolation flags</h3>${flags}<details><summary>Full allocation table</summary>${full}</details>`,

@@ -7,11 +7,11 @@ import { channelLabel, escapeHtml, formatRoas } from '../charts/format.js';
 import { modelColor } from '../charts/palette.js';
 import { callout, figure, grid, section } from '../html.js';
 import type { Estimate, ReportInput } from '../types.js';
-import { mainModel, marketsByData, modelLabel, weeksNote } from './common.js';
+import { mainModel, marketsByData, modelLabel, weeksNote, sectionNumber } from './common.js';
 
 export function renderRoasSection(input: ReportInput): string {
   const main = mainModel(input);
-  if (!main) return section('roas', 4, 'Return on ad spend (ROAS)', 'No fitted model was found.', '');
+  if (!main) return section('roas', sectionNumber(input, 'roas'), 'Return on ad spend (ROAS)', 'No fitted model was found.', '');
   const order = marketsByData(input);
   const lead =
     'ROAS is the revenue a channel brought per euro spent on it, over the weeks observed: a ROAS of 2.00 means every €1 came back as €2 of revenue. ' +
@@ -90,7 +90,7 @@ export function renderRoasSection(input: ReportInput): string {
     '<p>Read the forest plots top to bottom: markets with the longest history are at the top. For a sparse market, the unpooled model (on its own data) gives a wide interval; ' +
     'the pooled model ignores the market and gives everyone the same answer; the hierarchical model sits in between — it keeps what the market’s own data says and fills in the rest from the other markets. ' +
     'Intervals that run off the right edge are clipped.</p>';
-  return section('roas', 4, 'Return on ad spend (ROAS)', lead, headline + grid([figure(totals), figure(marginalMap)]) + explain + grid(forests));
+  return section('roas', sectionNumber(input, 'roas'), 'Return on ad spend (ROAS)', lead, headline + grid([figure(totals), figure(marginalMap)]) + explain + grid(forests));
 }
 
 /** A shared domain for one channel that is not blown up by one enormous unpooled interval. */

@@ -6,13 +6,13 @@ import { channelLabel, formatFixed, formatPercent } from '../charts/format.js';
 import { channelColor } from '../charts/palette.js';
 import { callout, figure, grid, section } from '../html.js';
 import type { ReportInput } from '../types.js';
-import { findModel, marketsByData } from './common.js';
+import { findModel, marketsByData, sectionNumber } from './common.js';
 
 export function renderShrinkageSection(input: ReportInput): string {
   const hier = findModel(input, 'hierarchical');
   const title = 'Borrowing strength: shrinkage';
   if (!hier?.shrinkage) {
-    return section('shrinkage', 5, title, 'Shrinkage is defined for the hierarchical model only, and it was not fitted.', callout('<p>Fit it with <code>tributary fit DATA --model hierarchical</code>.</p>'));
+    return section('shrinkage', sectionNumber(input, 'shrinkage'), title, 'Shrinkage is defined for the hierarchical model only, and it was not fitted.', callout('<p>Fit it with <code>tributary fit DATA --model hierarchical</code>.</p>'));
   }
   const order = marketsByData(input, 'sparse-first');
   const lead =
@@ -74,5 +74,5 @@ export function renderShrinkageSection(input: ReportInput): string {
           'key',
         )
       : '';
-  return section('shrinkage', 5, title, lead, summary + grid([figure(map), figure(scatter)]));
+  return section('shrinkage', sectionNumber(input, 'shrinkage'), title, lead, summary + grid([figure(map), figure(scatter)]));
 }

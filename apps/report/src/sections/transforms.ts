@@ -5,6 +5,7 @@ import { channelLabel, formatFixed, formatNumber, formatPercent } from '../chart
 import { channelColor } from '../charts/palette.js';
 import { figure, grid, section, table } from '../html.js';
 import type { ReportInput, TransformInput } from '../types.js';
+import { sectionNumber } from './common.js';
 
 export function renderTransformsSection(input: ReportInput): string {
   const ts = input.transforms;
@@ -63,7 +64,7 @@ export function renderTransformsSection(input: ReportInput): string {
     ],
     ts,
   );
-  return section('transforms', 2, 'How media works over time: the transforms', lead, grid([figure(adstock), figure(saturation)]) + settings);
+  return section('transforms', sectionNumber(input, 'transforms'), 'How media works over time: the transforms', lead, grid([figure(adstock), figure(saturation)]) + settings);
 }
 
 /** Weeks until at least half of the total effect has happened (1 = within the first week). */
