@@ -29,6 +29,38 @@ describe('tributary generate', () => {
     expect(await readFile(join(again, 'e', 'volta_marketing.csv'), 'utf8')).not.toBe(csv);
   });
 
+  it('writes lift_tests.csv for the biased scenario and truth_multiplier.csv for the drift scenario', async () => {
+    const out = await tempDir();
+    const b = await run(['generate', '--scenario', 'biased', '--out', 'b'], out);
+    expect(b.code).toBe(0);
+    expect(b.stdout).toContain(join(out, 'b', 'lift_tests.csv'));
+    const lift = await readFile(join(out, 'b', 'lift_tests.csv'), 'utf8');
+    expect(lift.split('\n')[0]).toBe('market,channel,start,end,delta_spend,lift,lift_se');
+    expect(lift.trimEnd().split('\n')).toHaveLength(4);
+    const truth = JSON.parse(await readFile(join(out, 'b', 'ground_truth.json'), 'utf8'));
+    expect(truth.scenario).toBe('biased');
+    expect(truth.lift_tests).toHaveLength(3);
+    expect((await run(['validate', 'b/biased_marketing.csv'], out)).code).toBe(0);
+    const again = await run(['generate', '--scenario', 'biased', '--out', 'b2'], out);
+    expect(again.code).toBe(0);
+    expect(await readFile(join(out, 'b2', 'lift_tests.csv'), 'utf8')).toBe(lift);
+    expect(await readFile(join(out, 'b2', 'biased_marketing.csv'), 'utf8')).toBe(await readFile(join(out, 'b', 'biased_marketing.csv'), 'utf8'));
+
+    const d = await run(['generate', '--scenario', 'drift', '--out', 'd'], out);
+    expect(d.code).toBe(0);
+    expect(d.stdout).toContain(join(out, 'd', 'truth_multiplier.csv'));
+    const mult = await readFile(join(out, 'd', 'truth_multiplier.csv'), 'utf8');
+    expect(mult.split('\n')[0]).toBe('date,t,channel,multiplier');
+    expect(mult.trimEnd().split('\n')).toHaveLength(105);
+  });
+
+  it('lists every scenario in --help', async () => {
+    const help = await run(['generate', '--help'], dir);
+    expect(help.code).toBe(0);
+    for (const name of ['volta', 'divergent', 'biased', 'drift']) expect(help.stdout).toContain(name);
+    expect(help.stdout).toContain('lift_tests.csv');
+  });
+
   it('rejects an unknown scenario and an unknown flag with exit code 2', async () => {
     const a = await run(['generate', '--scenario', 'nope', '--out', 'x'], dir);
     expect(a.code).toBe(2);

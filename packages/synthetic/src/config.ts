@@ -57,6 +57,59 @@ export interface ChannelConfig {
   readonly transform?: TransformSettings;
 }
 
+/**
+ * An unobserved demand driver (the `biased` scenario): a smooth, seeded series `z[g,w]` per market
+ * (AR(1), stationary with sd 1) that moves one channel's spend and, directly, the revenue. It is
+ * not written to the CSV, so a regression on spend attributes its revenue to the channel.
+ */
+export interface ConfounderConfig {
+  /** Spend column whose spend follows the driver. */
+  readonly channel: string;
+  /** AR(1) coefficient φ in [0, 1): `z[w] = φ·z[w−1] + sqrt(1 − φ²)·ε[w]`, `z[0] = ε[0]`. */
+  readonly ar: number;
+  /** κ ≥ 0: the channel's spend pattern is multiplied by `exp(κ·z[w])`, then renormalized to mean 1. */
+  readonly spendSensitivity: number;
+  /** ρ: `u[n] += ρ·z[n]` (revenue the model cannot see). */
+  readonly revenueEffect: number;
+}
+
+/**
+ * A lift test (geo experiment) on one market-channel: `delta_spend` extra spend per week during
+ * `numWeeks` weeks; the measured lift is the true incremental revenue over the test window and
+ * its carryover tail, plus Normal(0, lift_se) noise.
+ */
+export interface LiftTestConfig {
+  readonly market: string;
+  /** Spend column, e.g. `tiktok_spend`. */
+  readonly channel: string;
+  /** First test week as a 0-based offset from the market's first week. */
+  readonly startWeek: number;
+  /** Length of the test in weeks (the window is inclusive). */
+  readonly numWeeks: number;
+  /** Extra weekly spend as a multiple of the market-channel's mean weekly spend (rounded to whole money units). */
+  readonly deltaSpendShare: number;
+  /** `lift_se` as a share of the true lift. */
+  readonly seShare: number;
+}
+
+/**
+ * A time-varying effect of one channel (the `drift` scenario): the contribution is
+ * `beta[g,c]·m(t)·H[n,c]` with `m` common to all markets. Before normalization
+ * `m(τ) = start + (end − start)·τ + Σ_b height_b·exp(−½((τ − center_b)/width_b)²)`, `τ = t / t_max`
+ * (smooth bumps, or dips with a negative height); it is then
+ * divided by its mean over `t = 0..t_max` (the weeks of the longest markets), so that `beta`
+ * keeps the meaning of the average effect.
+ */
+export interface DriftConfig {
+  readonly channel: string;
+  /** Multiplier before normalization at the first week (τ = 0). */
+  readonly start: number;
+  /** Multiplier before normalization at the last week (τ = 1). */
+  readonly end: number;
+  /** Gaussian bumps (height > 0) or dips (height < 0) on top of the linear drift, on the τ scale. */
+  readonly bumps?: readonly { readonly height: number; readonly center: number; readonly width: number }[];
+}
+
 export interface ScenarioConfig {
   /** Scenario name; the CSV is written as `<name>_marketing.csv`. */
   readonly name: string;
@@ -77,6 +130,12 @@ export interface ScenarioConfig {
   readonly trend: { readonly mu: number; readonly sd: number };
   /** Seasonality `gamma[k] ~ Normal(0, sd)`, k = 1..4, or fixed values `gamma`. */
   readonly seasonality: { readonly sd: number; readonly gamma?: readonly number[] };
+  /** An unobserved demand driver of one channel's spend and of revenue (confounding). */
+  readonly confounder?: ConfounderConfig;
+  /** Lift tests to simulate and write to `lift_tests.csv`. */
+  readonly liftTests?: readonly LiftTestConfig[];
+  /** A time-varying effect multiplier of one channel. */
+  readonly drift?: DriftConfig;
 }
 
 const NAME = /^[^,"\r\n]+$/;
@@ -158,6 +217,51 @@ export function validateScenarioConfig(config: ScenarioConfig): void {
     check(gamma.length === 4 && gamma.every(finite), `seasonality.gamma must be 4 finite numbers (sin/cos of order 1 and 2), got ${JSON.stringify(gamma)}`);
   }
 
+  const channelList = (config.channels ?? []).map((c) => c.name);
+  const knownChannel = (name: unknown) => typeof name === 'string' && channelList.includes(name);
+
+  const cf = config.confounder;
+  if (cf !== undefined) {
+    check(knownChannel(cf.channel), `confounder.channel = ${JSON.stringify(cf.channel)} is not one of the channels`);
+    check(finite(cf.ar) && cf.ar >= 0 && cf.ar < 1, `confounder.ar = ${cf.ar} must be in [0, 1)`);
+    check(finite(cf.spendSensitivity) && cf.spendSensitivity >= 0 && cf.spendSensitivity <= 3,
+      `confounder.spendSensitivity = ${cf.spendSensitivity} must be in [0, 3]`);
+    check(finite(cf.revenueEffect), `confounder.revenueEffect = ${cf.revenueEffect} must be a finite number`);
+  }
+
+  const dr = config.drift;
+  if (dr !== undefined) {
+    check(knownChannel(dr.channel), `drift.channel = ${JSON.stringify(dr.channel)} is not one of the channels`);
+    check(finite(dr.start) && dr.start > 0, `drift.start = ${dr.start} must be > 0`);
+    check(finite(dr.end) && dr.end > 0, `drift.end = ${dr.end} must be > 0`);
+    for (const [b, bump] of (dr.bumps ?? []).entries()) {
+      check(finite(bump.height), `drift.bumps[${b}].height = ${bump.height} must be a finite number`);
+      check(finite(bump.center), `drift.bumps[${b}].center = ${bump.center} must be finite (on the τ = t / t_max scale)`);
+      check(finite(bump.width) && bump.width > 0, `drift.bumps[${b}].width = ${bump.width} must be > 0`);
+    }
+    if (finite(dr.start) && finite(dr.end) && (dr.bumps ?? []).every((b) => finite(b.height) && finite(b.center) && b.width > 0)) {
+      const min = minRawDrift(dr);
+      check(min > 0, `drift: the multiplier must stay positive, but start/end/bumps make it reach ${min.toFixed(3)}`);
+    }
+  }
+
+  for (const [i, lt] of (config.liftTests ?? []).entries()) {
+    const at = `liftTests[${i}] (${JSON.stringify(lt.market)}, ${JSON.stringify(lt.channel)})`;
+    const market = (config.markets ?? []).find((m) => m.name === lt.market);
+    check(market !== undefined, `${at}: market is not one of the markets`);
+    check(knownChannel(lt.channel), `${at}: channel is not one of the channels`);
+    check(dr === undefined || lt.channel !== dr.channel,
+      `${at}: a lift test on the drifting channel is not supported (the lift definition has no time-varying multiplier)`);
+    check(Number.isInteger(lt.numWeeks) && lt.numWeeks >= 1, `${at}: numWeeks = ${lt.numWeeks} must be an integer >= 1`);
+    check(Number.isInteger(lt.startWeek) && lt.startWeek >= 0, `${at}: startWeek = ${lt.startWeek} must be an integer >= 0`);
+    if (market !== undefined && Number.isInteger(lt.startWeek) && Number.isInteger(lt.numWeeks)) {
+      check(lt.startWeek + lt.numWeeks <= market.numWeeks,
+        `${at}: weeks ${lt.startWeek}..${lt.startWeek + lt.numWeeks - 1} must lie inside the market's ${market.numWeeks} weeks`);
+    }
+    check(finite(lt.deltaSpendShare) && lt.deltaSpendShare > 0, `${at}: deltaSpendShare = ${lt.deltaSpendShare} must be > 0`);
+    check(finite(lt.seShare) && lt.seShare > 0, `${at}: seShare = ${lt.seShare} must be > 0`);
+  }
+
   if (problems.length > 0) {
     throw new ScenarioConfigError(
       `Invalid scenario configuration ${JSON.stringify(config.name)}:\n  - ${problems.join('\n  - ')}\n` +
@@ -165,4 +269,16 @@ export function validateScenarioConfig(config: ScenarioConfig): void {
       problems,
     );
   }
+}
+
+/** Smallest raw drift multiplier on a fine τ grid over [0, 1]. */
+function minRawDrift(dr: DriftConfig): number {
+  let min = Infinity;
+  for (let i = 0; i <= 1000; i++) {
+    const tau = i / 1000;
+    let m = dr.start + (dr.end - dr.start) * tau;
+    for (const b of dr.bumps ?? []) m += b.height * Math.exp(-0.5 * ((tau - b.center) / b.width) ** 2);
+    if (m < min) min = m;
+  }
+  return min;
 }

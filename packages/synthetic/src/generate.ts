@@ -7,7 +7,9 @@ import { applyAdstock, buildAdstockSpec, channelDefaults, hill } from '@tributar
 import type { ScenarioConfig, TransformSettings } from './config.js';
 import { validateScenarioConfig } from './config.js';
 import { dayOfYear, isoToMs, shiftWeeks } from './dates.js';
+import { demandDriver, driftMultiplier } from './drivers.js';
 import { ScenarioConfigError } from './errors.js';
+import { formatLiftTests, liftResponseSum, type LiftTestTruth } from './lift.js';
 import { standardNormal, streamRng } from './rng.js';
 import { spendPattern } from './spend.js';
 
@@ -78,9 +80,45 @@ export interface GroundTruth {
   readonly spend: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Derived quantities by Stan-style name: `roas[DE,meta_spend]`, `contrib[DE,meta_spend]`. */
   readonly derived: Readonly<Record<string, number>>;
+  /** The hidden demand driver, when the scenario has one (`biased`). */
+  readonly confounder?: ConfounderTruth;
+  /** The effect multiplier m(t), when the scenario has one (`drift`). */
+  readonly drift?: DriftTruth;
+  /** The simulated lift tests with their true lifts, when the scenario has any (`biased`). */
+  readonly lift_tests?: readonly LiftTestTruth[];
   /** The configuration that generated the data (with the seed, reproduces it exactly). */
   readonly config: ScenarioConfig;
   readonly notes: readonly string[];
+}
+
+/** The unobserved demand driver of the `biased` scenario, in the ground truth. */
+export interface ConfounderTruth {
+  readonly channel: string;
+  /** AR(1) coefficient φ. */
+  readonly ar: number;
+  /** κ: spend pattern × exp(κ·z). */
+  readonly spend_sensitivity: number;
+  /** ρ: u += ρ·z. */
+  readonly revenue_effect: number;
+  /** z per market on its complete weekly grid (first_date .. last_date of the market, gap weeks included). */
+  readonly z: Readonly<Record<string, readonly number[]>>;
+  /** Correlation of z with the channel's spend over the observed weeks, per market. */
+  readonly spend_correlation: Readonly<Record<string, number>>;
+}
+
+/** The effect multiplier of the `drift` scenario, in the ground truth. */
+export interface DriftTruth {
+  readonly channel: string;
+  /** The configured shape (before normalization). */
+  readonly start: number;
+  readonly end: number;
+  readonly bumps: readonly { readonly height: number; readonly center: number; readonly width: number }[];
+  /** Mean of the raw shape over t = 0..t_max: m(t) = raw(t) / raw_mean. */
+  readonly raw_mean: number;
+  /** m(t) for every global week t = 0..t_max (date = first_date + 7·t days). */
+  readonly multiplier: readonly number[];
+  /** Mean of m(t) over the observed weeks of each market. */
+  readonly market_mean: Readonly<Record<string, number>>;
 }
 
 export interface GeneratedScenario {
@@ -88,6 +126,10 @@ export interface GeneratedScenario {
   /** CSV text: `date,country,<spend columns>,<target>`, one row per market-week, LF line ends. */
   readonly csv: string;
   readonly groundTruth: GroundTruth;
+  /** Text of `lift_tests.csv` (`market,channel,start,end,delta_spend,lift,lift_se`), when the scenario has lift tests. */
+  readonly liftTestsCsv?: string;
+  /** Text of `truth_multiplier.csv` (`date,t,channel,multiplier`), when the scenario has a drifting effect. */
+  readonly multiplierCsv?: string;
 }
 
 const NOTES: readonly string[] = [
@@ -120,6 +162,16 @@ export function generateScenario(config: ScenarioConfig, seed: number): Generate
   const transforms: Record<string, TransformSettings> = {};
   for (const c of config.channels) transforms[c.name] = c.transform ?? defaultTransform(c.name);
 
+  // Hidden drivers of the calibration scenarios (absent in VOLTA and divergent).
+  const confounder = config.confounder;
+  const drift = config.drift ? driftMultiplier(config.drift, tMax) : undefined;
+  const driftIndex = config.drift ? channels.indexOf(config.drift.channel) : -1;
+  const liftTests = config.liftTests ?? [];
+  const liftTruth: (LiftTestTruth | undefined)[] = liftTests.map(() => undefined);
+  const zOf: Record<string, number[]> = {};
+  const zSpendCorr: Record<string, number> = {};
+  const driftMarketMean: Record<string, number> = {};
+
   // Shared seasonality.
   const gamma = config.seasonality.gamma
     ? [...config.seasonality.gamma]
@@ -151,10 +203,14 @@ export function generateScenario(config: ScenarioConfig, seed: number): Generate
       (d) => 1 + config.spendSeasonality * Math.cos((2 * Math.PI * (dayOfYear(d) - 340)) / 365.25),
     );
 
+    // The unobserved demand driver of this market (biased scenario).
+    const z = confounder ? demandDriver(streamRng(seed, 'demand', g), numWeeks, confounder.ar) : undefined;
+
     // Spend (cents) per channel on the market grid, 0 in gap weeks; then H as the model builds it.
     const spend: Float64Array[] = [];
     const H: Float64Array[] = [];
-    const x = new Float64Array(numWeeks);
+    const X: Float64Array[] = [];
+    const spendMax: number[] = [];
     const a = new Float64Array(numWeeks);
     for (const c of config.channels) {
       const pattern = spendPattern(streamRng(seed, 'spend', g, c.name), {
@@ -164,6 +220,7 @@ export function generateScenario(config: ScenarioConfig, seed: number): Generate
         campaignWeeks: c.campaignWeeks ?? 4,
         seasonal,
       });
+      if (z && confounder && c.name === confounder.channel) followDriver(pattern, z, confounder.spendSensitivity, observed);
       const jitter = config.spendMixJitter;
       const mix = Math.exp(jitter * standardNormal(streamRng(seed, 'mix', g, c.name)) - 0.5 * jitter * jitter);
       const level = c.spendShare * m.size * mix;
@@ -179,6 +236,7 @@ export function generateScenario(config: ScenarioConfig, seed: number): Generate
           [`${g}/${c.name}`],
         );
       }
+      const x = new Float64Array(numWeeks);
       for (let w = 0; w < numWeeks; w++) x[w] = s[w]! / max;
       const t = transforms[c.name]!;
       applyAdstock(x, buildAdstockSpec(t), a);
@@ -186,6 +244,8 @@ export function generateScenario(config: ScenarioConfig, seed: number): Generate
       hill(a, t.K, t.S, h);
       spend.push(s);
       H.push(h);
+      X.push(x);
+      spendMax.push(max);
     }
 
     // True parameters of this market.
@@ -225,7 +285,8 @@ export function generateScenario(config: ScenarioConfig, seed: number): Generate
       fourierFeatures(t, F);
       let mu = delta * tau;
       for (let k = 0; k < 4; k++) mu += F[k]! * gamma[k]!;
-      for (let c = 0; c < numChannels; c++) mu += betas[c]! * H[c]![w]!;
+      for (let c = 0; c < numChannels; c++) mu += betas[c]! * (c === driftIndex ? drift!.multiplier[t]! : 1) * H[c]![w]!;
+      if (z && confounder) mu += confounder.revenueEffect * z[w]!;
       mean[w] = mu;
       if (observed[w]) {
         sumMean += mu;
@@ -275,7 +336,7 @@ export function generateScenario(config: ScenarioConfig, seed: number): Generate
       let sumSpend = 0;
       for (let w = 0; w < numWeeks; w++) {
         if (!observed[w]) continue;
-        sumH += H[c]![w]!;
+        sumH += (c === driftIndex ? drift!.multiplier[t0 + w]! : 1) * H[c]![w]!;
         sumSpend += spend[c]![w]!;
       }
       const contrib = betas[c]! * m.size * sumH;
@@ -283,6 +344,51 @@ export function generateScenario(config: ScenarioConfig, seed: number): Generate
       roasOf[g][name] = contrib / sumSpend;
       contribOf[g][name] = cents(contrib);
       spendOf[g][name] = cents(sumSpend);
+    }
+
+    // Lift tests in this market: true lift from the noiseless media term, then measurement noise.
+    liftTests.forEach((lt, j) => {
+      if (lt.market !== g) return;
+      const c = channels.indexOf(lt.channel);
+      let sumSpend = 0;
+      for (let w = 0; w < numWeeks; w++) if (observed[w]) sumSpend += spend[c]![w]!;
+      const deltaSpend = Math.round((lt.deltaSpendShare * sumSpend) / numRows);
+      const end = lt.startWeek + lt.numWeeks - 1;
+      const transform = transforms[lt.channel]!;
+      const response = liftResponseSum(X[c]!, lt.startWeek, end, deltaSpend / spendMax[c]!, transform);
+      const trueLift = m.size * betas[c]! * response;
+      const se = lt.seShare * trueLift;
+      const noise = se * standardNormal(streamRng(seed, 'lift', g, lt.channel, dates[lt.startWeek]!));
+      liftTruth[j] = {
+        market: g,
+        channel: lt.channel,
+        start: dates[lt.startWeek]!,
+        end: dates[end]!,
+        delta_spend: deltaSpend,
+        lift: cents(trueLift + noise),
+        lift_se: cents(se),
+        start_t: t0 + lt.startWeek,
+        end_t: t0 + end,
+        tail_weeks: transform.lMax - 1,
+        spend_scale: spendMax[c]!,
+        beta: betas[c]!,
+        true_lift: trueLift,
+        noise,
+      };
+    });
+
+    if (z && confounder) {
+      zOf[g] = Array.from(z);
+      const c = channels.indexOf(confounder.channel);
+      zSpendCorr[g] = correlation(
+        z.filter((_, w) => observed[w]!),
+        spend[c]!.filter((_, w) => observed[w]!),
+      );
+    }
+    if (drift) {
+      let sum = 0;
+      for (let w = 0; w < numWeeks; w++) if (observed[w]) sum += drift.multiplier[t0 + w]!;
+      driftMarketMean[g] = sum / numRows;
     }
 
     alphaOf[g] = alpha;
@@ -363,11 +469,113 @@ export function generateScenario(config: ScenarioConfig, seed: number): Generate
     contribution: contribOf,
     spend: spendOf,
     derived,
+    ...(confounder
+      ? {
+          confounder: {
+            channel: confounder.channel,
+            ar: confounder.ar,
+            spend_sensitivity: confounder.spendSensitivity,
+            revenue_effect: confounder.revenueEffect,
+            z: zOf,
+            spend_correlation: zSpendCorr,
+          },
+        }
+      : {}),
+    ...(drift && config.drift
+      ? {
+          drift: {
+            channel: config.drift.channel,
+            start: config.drift.start,
+            end: config.drift.end,
+            bumps: (config.drift.bumps ?? []).map((b) => ({ ...b })),
+            raw_mean: drift.rawMean,
+            multiplier: Array.from(drift.multiplier),
+            market_mean: driftMarketMean,
+          },
+        }
+      : {}),
+    ...(liftTests.length > 0 ? { lift_tests: liftTruth.map((l) => l!) } : {}),
     config: structuredClone(config) as ScenarioConfig,
-    notes: NOTES,
+    notes: [
+      ...NOTES,
+      ...(confounder ? [confounderNote(confounder.channel)] : []),
+      ...(liftTests.length > 0 ? [LIFT_NOTE] : []),
+      ...(config.drift ? [driftNote(config.drift.channel)] : []),
+    ],
   };
 
-  return { rows, csv: formatCsv(rows, channels, target), groundTruth };
+  const result: GeneratedScenario = { rows, csv: formatCsv(rows, channels, target), groundTruth };
+  return {
+    ...result,
+    ...(liftTests.length > 0 ? { liftTestsCsv: formatLiftTests(groundTruth.lift_tests!) } : {}),
+    ...(drift && config.drift ? { multiplierCsv: formatMultiplier(firstDate, config.drift.channel, drift.multiplier) } : {}),
+  };
+}
+
+const LIFT_NOTE =
+  'lift_tests: true_lift = size[g]*beta[g,c]*sum_{t=start..end+L-1} (h(adstock(x + d/spend_scale on start..end))[t] - h(adstock(x))[t]), ' +
+  'x = spend/spend_scale on the market grid (0 in gaps and after the last week), d = delta_spend, L = lMax, true transforms; ' +
+  'this is the revenue difference of noiseless simulations with and without the extra spend. lift = true_lift + Normal(0, lift_se), lift_se = seShare*true_lift; both rounded to cents.';
+
+function confounderNote(channel: string): string {
+  return (
+    `Confounding: z[g,w] is a hidden AR(1) demand driver (sd 1, not in the CSV). ${channel} spend follows it (pattern * exp(kappa*z), renormalized to mean 1) ` +
+    'and it raises revenue directly: u += rho*z (included in the mean that alpha centres). A model without z attributes that revenue to ' +
+    `${channel}; the true ROAS above excludes it.`
+  );
+}
+
+function driftNote(channel: string): string {
+  return (
+    `Time-varying effect: the contribution of ${channel} is beta[g,c]*m(t)*H[n,c], m common to all markets, normalized to mean 1 over t = 0..t_max ` +
+    '(drift.multiplier, also truth_multiplier.csv). Contributions and ROAS include m(t): contrib = beta*size*sum_n m(t_n)*H[n,c].'
+  );
+}
+
+/** `truth_multiplier.csv`: `date,t,channel,multiplier`, one row per global week. */
+function formatMultiplier(firstDate: string, channel: string, multiplier: Float64Array): string {
+  const lines = ['date,t,channel,multiplier'];
+  multiplier.forEach((m, t) => lines.push([shiftWeeks(firstDate, t), String(t), channel, m.toFixed(6)].join(',')));
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Makes a spend pattern follow the demand driver: each week × exp(κ·z[w]), then renormalized to
+ * mean 1 over the observed weeks (so the channel's spend level is unchanged). Dark weeks stay dark.
+ */
+function followDriver(pattern: Float64Array, z: Float64Array, kappa: number, observed: readonly boolean[]): void {
+  let sum = 0;
+  let n = 0;
+  for (let w = 0; w < pattern.length; w++) {
+    pattern[w] = pattern[w]! * Math.exp(kappa * z[w]!);
+    if (observed[w]) {
+      sum += pattern[w]!;
+      n++;
+    }
+  }
+  if (!(sum > 0)) return;
+  for (let w = 0; w < pattern.length; w++) pattern[w] = (pattern[w]! * n) / sum;
+}
+
+function correlation(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i]! - ma) * (b[i]! - mb);
+    saa += (a[i]! - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
 }
 
 /** CSV text of generated rows: `date,country,<channels>,<target>`, money with two decimals. */

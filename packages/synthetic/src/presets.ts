@@ -5,7 +5,7 @@ import type { ChannelConfig, MarketConfig, ScenarioConfig } from './config.js';
 import { ScenarioConfigError } from './errors.js';
 
 /** Names of the built-in scenarios. */
-export type ScenarioName = 'volta' | 'divergent';
+export type ScenarioName = 'volta' | 'divergent' | 'biased' | 'drift';
 
 /**
  * VOLTA markets: weekly revenue levels (EUR) and history lengths; all end on the same week. The
@@ -71,10 +71,66 @@ const DIVERGENT: ScenarioConfig = {
   channels: VOLTA_CHANNELS.map((c) => ({ ...c, ...DIVERGENT_EFFECTS[c.name] })),
 };
 
+/**
+ * The biased scenario: VOLTA, but TikTok spend follows a hidden demand driver z (AR(1), φ = 0.9,
+ * per market) that also raises revenue directly, u += ρ·z. A model that cannot see z credits
+ * TikTok with that revenue (κ = 0.6, ρ = 0.12 roughly double the fitted TikTok ROAS). Lift tests
+ * on TikTok in DE, UK and FR (4 weeks, +75–100 % spend, 12 % standard error) give the calibration
+ * the truth; their windows are weeks where, with seed 42, the incremental return per extra euro
+ * is close to the channel's average ROAS (TikTok's steep Hill, S = 2.8, makes it vary a lot).
+ */
+const BIASED: ScenarioConfig = {
+  ...VOLTA,
+  name: 'biased',
+  description:
+    'VOLTA markets and effects, but TikTok spend follows an unobserved demand driver (AR(1), phi 0.9) that also raises revenue ' +
+    'directly: a regression on spend overstates the TikTok ROAS. Three lift tests on TikTok (DE, UK, FR; lift_tests.csv) ' +
+    'measure its true incremental revenue: the case for calibrating with experiments.',
+  confounder: { channel: 'tiktok_spend', ar: 0.9, spendSensitivity: 0.6, revenueEffect: 0.12 },
+  liftTests: [
+    { market: 'DE', channel: 'tiktok_spend', startWeek: 54, numWeeks: 4, deltaSpendShare: 0.75, seShare: 0.12 },
+    { market: 'UK', channel: 'tiktok_spend', startWeek: 60, numWeeks: 4, deltaSpendShare: 1, seShare: 0.12 },
+    { market: 'FR', channel: 'tiktok_spend', startWeek: 49, numWeeks: 4, deltaSpendShare: 0.75, seShare: 0.12 },
+  ],
+};
+
+/**
+ * The drift scenario: VOLTA, but the effect of Meta drifts over the two years, common to all
+ * markets: m(t) rises from about 0.4 to about 1.5 in two smooth waves (peaks near τ = 0.2 and 0.8,
+ * a trough near τ = 0.5), normalized to mean 1 over the two years. A linear drift alone would be
+ * absorbed by the per-market trends; the waves and the interaction with flighted spend are what
+ * a time-varying model can pick up. Meta's effect is raised (beta_mu 0.35, beta_sigma 0.2) so
+ * that it carries 5–25 % of revenue, its spend is more flighted (burstiness 0.5) and higher (3 %
+ * of revenue) so that its ROAS stays in a plausible range.
+ */
+const DRIFT: ScenarioConfig = {
+  ...VOLTA,
+  name: 'drift',
+  description:
+    'VOLTA markets, but the effect of Meta drifts over time: a multiplier m(t), common to all markets and averaging 1, ' +
+    'rises from about 0.4 to about 1.5 in two smooth waves (truth_multiplier.csv); Meta carries 5-25% of revenue. ' +
+    'A constant-effect model averages over the drift, a model with a time-varying effect can follow it.',
+  channels: VOLTA_CHANNELS.map((c) =>
+    c.name === 'meta_spend' ? { ...c, spendShare: 0.03, burstiness: 0.5, betaMu: 0.35, betaSigma: 0.2 } : c,
+  ),
+  drift: {
+    channel: 'meta_spend',
+    start: 0.4,
+    end: 1.6,
+    bumps: [
+      { height: 0.6, center: 0.2, width: 0.08 },
+      { height: -0.6, center: 0.5, width: 0.08 },
+      { height: 0.6, center: 0.8, width: 0.08 },
+    ],
+  },
+};
+
 /** The built-in scenario configurations (deeply frozen; use scenarioPreset for an editable copy). */
 export const SCENARIOS: Readonly<Record<ScenarioName, ScenarioConfig>> = deepFreeze({
   volta: VOLTA,
   divergent: DIVERGENT,
+  biased: BIASED,
+  drift: DRIFT,
 });
 
 /**

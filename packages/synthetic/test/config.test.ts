@@ -25,8 +25,8 @@ function problemsOf(config: ScenarioConfig): readonly string[] {
 }
 
 describe('presets', () => {
-  it('lists volta and divergent, both valid', () => {
-    expect(listScenarios()).toEqual(['volta', 'divergent']);
+  it('lists volta, divergent, biased and drift, all valid', () => {
+    expect(listScenarios()).toEqual(['volta', 'divergent', 'biased', 'drift']);
     for (const name of listScenarios()) {
       expect(isScenarioName(name)).toBe(true);
       if (isScenarioName(name)) expect(problemsOf(scenarioPreset(name))).toEqual([]);
@@ -41,7 +41,7 @@ describe('presets', () => {
     a.markets[0]!.size = 1;
     expect(SCENARIOS.volta.markets[0]!.size).toBe(130_000);
     expect(Object.isFrozen(SCENARIOS.volta.markets[0])).toBe(true);
-    expect(() => scenarioPreset('nope' as 'volta')).toThrow(/Unknown scenario "nope"; choose one of: volta, divergent/);
+    expect(() => scenarioPreset('nope' as 'volta')).toThrow(/Unknown scenario "nope"; choose one of: volta, divergent, biased, drift/);
   });
 });
 
@@ -87,6 +87,39 @@ describe('validateScenarioConfig', () => {
     for (const re of expected) expect(problems.some((p) => re.test(p)), String(re)).toBe(true);
     expect(problems).toHaveLength(expected.length);
     expect(() => generateScenario(bad, 1)).toThrow(/Invalid scenario configuration "bad name":\n {2}- name/);
+  });
+
+  it('checks the confounder, the drift and the lift tests, naming each field', () => {
+    const bad: ScenarioConfig = {
+      ...base,
+      confounder: { channel: 'tv_spend', ar: 1, spendSensitivity: -1, revenueEffect: Number.NaN },
+      drift: { channel: 'meta_spend', start: 0.4, end: 0, bumps: [{ height: 0.5, center: 0.5, width: 0 }] },
+      liftTests: [
+        { market: 'XX', channel: 'tiktok_spend', startWeek: 0, numWeeks: 4, deltaSpendShare: 1, seShare: 0.1 },
+        { market: 'PL', channel: 'meta_spend', startWeek: 24, numWeeks: 4, deltaSpendShare: 0, seShare: 0 },
+      ],
+    };
+    const problems = problemsOf(bad);
+    const expected = [
+      /^confounder\.channel = "tv_spend" is not one of the channels/,
+      /^confounder\.ar = 1 must be in \[0, 1\)/,
+      /^confounder\.spendSensitivity = -1/,
+      /^confounder\.revenueEffect = NaN/,
+      /^drift\.end = 0 must be > 0/,
+      /^drift\.bumps\[0\]\.width = 0 must be > 0/,
+      /^liftTests\[0\] \("XX", "tiktok_spend"\): market is not one of the markets/,
+      /^liftTests\[1\] \("PL", "meta_spend"\): a lift test on the drifting channel is not supported/,
+      /^liftTests\[1\] \("PL", "meta_spend"\): weeks 24\.\.27 must lie inside the market's 26 weeks/,
+      /^liftTests\[1\] \("PL", "meta_spend"\): deltaSpendShare = 0/,
+      /^liftTests\[1\] \("PL", "meta_spend"\): seShare = 0/,
+    ];
+    for (const re of expected) expect(problems.some((p) => re.test(p)), String(re)).toBe(true);
+    expect(problems).toHaveLength(expected.length);
+  });
+
+  it('rejects a drift whose bumps make the multiplier negative', () => {
+    const config: ScenarioConfig = { ...base, drift: { channel: 'meta_spend', start: 1, end: 1, bumps: [{ height: -1.5, center: 0.5, width: 0.1 }] } };
+    expect(problemsOf(config)).toEqual([expect.stringMatching(/^drift: the multiplier must stay positive, but .* reach -0\.500/)]);
   });
 
   it('rejects a market left with fewer than 8 observed weeks', () => {

@@ -6,11 +6,15 @@ describe('public surface', () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
         "GROUND_TRUTH_FILE",
+        "LIFT_TESTS_FILE",
+        "LIFT_TEST_COLUMNS",
+        "MULTIPLIER_FILE",
         "SCENARIOS",
         "SCENARIO_CONFIG_ERROR_CODE",
         "ScenarioConfigError",
         "formatCsv",
         "formatGroundTruth",
+        "formatLiftTests",
         "generateScenario",
         "isScenarioName",
         "listScenarios",

@@ -3,16 +3,36 @@ import { formatSummary, parseMarketingCsv, summarizeDataset } from '@tributary/d
 import { generateScenario, listScenarios, scenarioPreset, writeScenario } from '@tributary/synthetic';
 import { CliUsageError, intOption, type CommandSpec } from '../command.js';
 
+/** One-line purpose of each built-in scenario, for --help. */
+const SCENARIO_BLURBS: Readonly<Record<string, string>> = {
+  volta: 'moderately different effects across markets',
+  divergent: 'wildly different effects',
+  biased: 'TikTok spend confounded by a hidden demand driver, plus lift_tests.csv',
+  drift: 'time-varying Meta effect, plus truth_multiplier.csv',
+};
+
+function scenarioList(): string {
+  return listScenarios()
+    .map((name) => (SCENARIO_BLURBS[name] ? `${name} (${SCENARIO_BLURBS[name]})` : name))
+    .join(', ');
+}
+
 export const generateCommand: CommandSpec = {
   name: 'generate',
-  summary: 'Generate a synthetic marketing dataset with known ground truth (CSV + ground_truth.json).',
+  summary:
+    'Generate a synthetic marketing dataset with known ground truth (CSV + ground_truth.json; ' +
+    'lift_tests.csv or truth_multiplier.csv for the calibration scenarios).',
   positionals: [],
   options: {
-    scenario: { type: 'string', valueName: 'NAME', description: `Scenario preset: ${listScenarios().join(', ')}.`, default: 'volta' },
+    scenario: { type: 'string', valueName: 'NAME', description: `Scenario preset: ${scenarioList()}.`, default: 'volta' },
     seed: { type: 'string', valueName: 'N', description: 'Random seed; the same seed gives identical files.', default: '42' },
     out: { type: 'string', valueName: 'DIR', description: 'Output folder.', default: 'data' },
   },
-  examples: ['tributary generate', 'tributary generate --scenario divergent --seed 7 --out data/divergent'],
+  examples: [
+    'tributary generate',
+    'tributary generate --scenario divergent --seed 7 --out data/divergent',
+    'tributary generate --scenario biased --out data/biased',
+  ],
   async run(args, io) {
     const name = String(args.values.scenario);
     if (!listScenarios().includes(name)) {
@@ -21,9 +41,12 @@ export const generateCommand: CommandSpec = {
     const seed = intOption(args.values.seed, 'seed', 0, 2 ** 32 - 1);
     const outDir = resolve(io.cwd, String(args.values.out));
     const result = generateScenario(scenarioPreset(name as Parameters<typeof scenarioPreset>[0]), seed);
-    const { csvPath, truthPath } = await writeScenario(result, outDir);
+    const written = await writeScenario(result, outDir);
+    const paths = [written.csvPath, written.truthPath, written.liftTestsPath, written.multiplierPath].filter(
+      (p): p is string => p !== undefined,
+    );
     const summary = summarizeDataset(parseMarketingCsv(result.csv));
-    io.out(`Wrote ${csvPath}\nWrote ${truthPath}\n\n${formatSummary(summary)}`);
+    io.out(`${paths.map((p) => `Wrote ${p}`).join('\n')}\n\n${formatSummary(summary)}`);
     return 0;
   },
 };
