@@ -190,4 +190,29 @@ describe('the long panel of a fold', () => {
       }
     }
   });
+
+  it('backtests a time-varying model with lift tests: only experiments that end before a cutoff are used', async () => {
+    const first = doc.data.first_date;
+    // DE ends 63 weeks after the first date; folds cut at weeks 46, 52 and 58.
+    const lifts = [
+      'market,channel,start,end,delta_spend,lift,lift_se',
+      `DE,spotify_ads,${addWeeks(first, 20)},${addWeeks(first, 23)},500,800,200`,
+      `DE,spotify_ads,${addWeeks(first, 48)},${addWeeks(first, 50)},500,800,200`,
+      '',
+    ].join('\n');
+    await writeFile(join(dir, 'lift.csv'), lifts);
+    const res = await run(
+      ['backtest', 'small.csv', '--folds', '3', '--horizon', '6', '--seed', '4', '--out', 'bt-tv', '--time-varying', 'meta', '--knot-every', '8', '--lift-tests', 'lift.csv', ...small],
+      dir,
+    );
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const tv = JSON.parse(await readFile(join(dir, 'bt-tv', 'backtest.json'), 'utf8'));
+    expect(tv.settings.time_varying).toEqual({ channels: ['meta_spend'], knot_every: 8 });
+    const cutoffs = tv.folds.map((f: { cutoff: string }) => f.cutoff);
+    expect(tv.folds.map((f: { lift_tests: number }) => f.lift_tests)).toEqual(cutoffs.map((c: string) => (c > addWeeks(first, 50) ? 2 : 1)));
+    expect(tv.total.weeks).toBe(doc.total.weeks);
+    expect(tv.total.coverage_94).toBeGreaterThan(0.7);
+    expect(tv.total.mape).toBeLessThan(tv.total.naive_mean_mape);
+  });
 });

@@ -29,6 +29,11 @@
 // - Sampling exactly as `tributary fit` (modelWorkerTarget on worker threads, a progress line per
 //   chain, Ctrl-C aborts); fold k samples with --seed itself, so its posterior is the one
 //   `tributary fit` gives on the training rows with the same options and seed.
+// - Calibration options as in fit. `--lift-tests FILE`: a fold uses the experiments that end
+//   before its cutoff (in a trained market); later ones are not known yet. `--time-varying`:
+//   the long panel's walk has more knots than the fitted one; the held-out weeks use the
+//   multipliers of the fitted knots and, beyond them, the last fitted knot's value (a random
+//   walk's forecast is its last value).
 // - Output, written atomically once every fold is done: OUT/backtest.json (settings, folds and
 //   cutoffs, diagnostics per fold, scores per market × fold and per market, the predictive mean
 //   and 94% band of every held-out week, recent observed weeks for context) and OUT/scores.csv,
@@ -36,7 +41,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { addWeeks, buildPanel, MIN_ROWS_PER_MARKET, parseMarketingCsv, TributaryError, type MarketingData, type Panel } from '@tributary/data';
+import { addWeeks, buildPanel, MIN_ROWS_PER_MARKET, parseMarketingCsv, readLiftTests, TributaryError, type MarketingData, type Panel } from '@tributary/data';
 import {
   BACKTEST_FILE,
   BACKTEST_INTERVAL_PROB,
@@ -49,14 +54,14 @@ import {
   type ForecastScore,
   type ScoredWeek,
 } from '@tributary/evaluation';
-import { buildModel, loadPriors, modelWorkerTarget, type ModelKind } from '@tributary/models';
+import { buildModel, loadPriors, modelWorkerTarget, type BuildModelOptions, type Model, type ModelKind } from '@tributary/models';
 import { buildRng, sample, summarize } from '@tributary/sampler';
 import { CliUsageError, intOption, type CommandSpec } from '../command.js';
 import { writeDirAtomic } from '../util/atomic.js';
 import { csvField, csvNumber } from '../util/csv.js';
 import { ProgressDisplay } from '../util/progress.js';
 import { packageVersion } from '../util/versions.js';
-import { constrainDraws } from './fit.js';
+import { constrainDraws, liftInput, parseTimeVarying } from './fit.js';
 import { dataOptions } from './validate.js';
 
 const KINDS: readonly ModelKind[] = ['pooled', 'unpooled', 'hierarchical'];
@@ -83,6 +88,9 @@ export const backtestCommand: CommandSpec = {
     likelihood: { type: 'string', valueName: 'KIND', description: 'normal or student-t (ν = 5).', default: 'normal' },
     'learn-transforms': { type: 'boolean', description: 'Learn adstock α and Hill K, S per channel.' },
     priors: { type: 'string', valueName: 'FILE', description: 'JSON or YAML file overriding the default priors.' },
+    'lift-tests': { type: 'string', valueName: 'FILE', description: 'Experiments as in fit; a fold uses those that end before its cutoff.' },
+    'time-varying': { type: 'string', valueName: 'A,B', description: 'Channels with a time-varying effect, as in fit.' },
+    'knot-every': { type: 'string', valueName: 'WEEKS', description: 'Weeks between knots of the time-varying random walk.', default: '4' },
     parallel: { type: 'string', valueName: 'N', description: 'Worker threads (0 = run chains in this thread; default: one per core).' },
     out: { type: 'string', valueName: 'DIR', description: 'Output folder (backtest.json, scores.csv).', default: 'backtest' },
     quiet: { type: 'boolean', description: 'No progress output.' },
@@ -122,7 +130,15 @@ export const backtestCommand: CommandSpec = {
     const plan = planFolds({ numWeeks, firstDate: data.firstDate, folds: numFolds, horizon, minTrain });
     const priorsPath = v.priors === undefined ? undefined : resolve(io.cwd, String(v.priors));
     const priors = priorsPath === undefined ? undefined : loadPriors(priorsPath);
-    const options = { learnTransforms, likelihood, ...(priors ? { priors } : {}) } as const;
+    const liftPath = v['lift-tests'] === undefined ? undefined : resolve(io.cwd, String(v['lift-tests']));
+    const lifts = liftPath === undefined ? [] : (await readLiftTests(liftPath, fullPanel)).tests;
+    const timeVarying = parseTimeVarying(v['time-varying'], v['knot-every'], fullPanel);
+    const options: Omit<BuildModelOptions, 'kind'> = {
+      learnTransforms,
+      likelihood,
+      ...(priors ? { priors } : {}),
+      ...(timeVarying ? { timeVarying } : {}),
+    };
     const outDir = resolve(io.cwd, String(v.out));
     const progress = (t: string) => {
       if (!isQuiet) io.err(t);
@@ -152,11 +168,11 @@ export const backtestCommand: CommandSpec = {
         }
         const trainPanel = buildPanel(sliceData(data, trainMarkets, fold.cutoffT));
         const longPanel = buildPanel(sliceData(data, trainMarkets, fold.cutoffT + horizon), { reference: trainPanel });
-        const trainModel = buildModel(trainPanel, { kind: kind as ModelKind, ...options });
+        const foldLifts = lifts.filter((t) => t.endT < fold.cutoffT && trainMarkets.includes(t.market)).map(liftInput);
+        const foldOptions = { ...options, ...(foldLifts.length > 0 ? { liftTests: foldLifts } : {}) };
+        const trainModel = buildModel(trainPanel, { kind: kind as ModelKind, ...foldOptions });
         const longModel = buildModel(longPanel, { kind: kind as ModelKind, ...options });
-        if (longModel.constrainedNames.join('\n') !== trainModel.constrainedNames.join('\n')) {
-          throw new TributaryError('BACKTEST_MISMATCH', `fold ${fold.fold}: the model of the long panel has other parameters than the fitted one; this is a bug, please report it.`);
-        }
+        const toLong = drawMapper(trainModel, longModel, fold.fold);
         progress(
           `\n== fold ${fold.fold}/${plan.length}: train ${trainPanel.firstDate} – ${addWeeks(fold.cutoff, -1)} (${trainMarkets.length} markets, ${trainPanel.numObs} rows), ` +
             `test ${fold.cutoff} – ${fold.testLastDate}\n`,
@@ -164,7 +180,7 @@ export const backtestCommand: CommandSpec = {
 
         // ---- sample, exactly as tributary fit does ----
         const display = isQuiet ? undefined : new ProgressDisplay(io.err, io.isTty, chains, `fold ${fold.fold}`);
-        const posterior = await sample(modelWorkerTarget({ panel: trainPanel, kind: kind as ModelKind, options }), {
+        const posterior = await sample(modelWorkerTarget({ panel: trainPanel, kind: kind as ModelKind, options: foldOptions }), {
           chains,
           warmup,
           draws,
@@ -196,7 +212,7 @@ export const backtestCommand: CommandSpec = {
         let s = 0;
         for (const chain of constrained) {
           for (let i = 0; i < posterior.numDraws; i++, s++) {
-            longModel.posteriorPredictive(chain.subarray(i * cdim, (i + 1) * cdim), uniform, buffer);
+            longModel.posteriorPredictive(toLong(chain.subarray(i * cdim, (i + 1) * cdim)), uniform, buffer);
             heldOut.forEach((n, h) => (predictive[h * S + s] = buffer[n]!));
           }
         }
@@ -215,7 +231,7 @@ export const backtestCommand: CommandSpec = {
         notScored.sort((a, b) => data.markets.indexOf(a.market) - data.markets.indexOf(b.market));
         for (const x of notScored) progress(`   ${x.market}: not scored in fold ${fold.fold}: ${x.reason}\n`);
         progress(`   divergences ${diagnostics.divergences}, max R-hat ${diagnostics.max_rhat.toFixed(3)}, min bulk ESS ${diagnostics.min_ess_bulk.toFixed(0)}\n`);
-        folds.push({ plan: fold, trainPanel, trainMarkets, notScored, weeks, diagnostics });
+        folds.push({ plan: fold, trainPanel, trainMarkets, notScored, liftTests: foldLifts.length, weeks, diagnostics });
       }
     } finally {
       process.removeListener('SIGINT', onSigint);
@@ -238,6 +254,8 @@ export const backtestCommand: CommandSpec = {
         target_accept: targetAccept,
         likelihood,
         learn_transforms: learnTransforms,
+        time_varying: timeVarying ? { channels: timeVarying.channels, knot_every: timeVarying.knotEvery } : null,
+        lift_tests_file: liftPath ?? null,
         priors_file: priorsPath ?? null,
         interval_prob: BACKTEST_INTERVAL_PROB,
       },
@@ -253,6 +271,36 @@ export const backtestCommand: CommandSpec = {
     return 0;
   },
 };
+
+// ---- draws of the fitted model → draws of the long-panel model ----
+
+/**
+ * Maps a constrained draw of the fitted (training) model onto the long-panel model's names. They
+ * are the same parameters except, with time-varying effects, the knots after the training
+ * weeks: `tv_multiplier[c,k]` takes the last fitted knot's value (`tv_z` there is 0), so the
+ * forecast keeps the drift where the data left it.
+ */
+function drawMapper(train: Model, long: Model, fold: number): (draw: Float64Array) => Float64Array {
+  const from = new Map(train.constrainedNames.map((n, i) => [n, i]));
+  const lastKnot = new Map<string, number>();
+  for (const [name, i] of from) {
+    const m = /^tv_multiplier\[(.+),(\d+)\]$/.exec(name);
+    if (m && Number(m[2]) === train.timeVarying?.numKnots) lastKnot.set(m[1]!, i);
+  }
+  const source = long.constrainedNames.map((name) => {
+    const i = from.get(name);
+    if (i !== undefined) return i;
+    const mult = /^tv_multiplier\[(.+),\d+\]$/.exec(name);
+    if (mult && lastKnot.has(mult[1]!)) return lastKnot.get(mult[1]!)!;
+    if (/^tv_z\[/.test(name)) return -1;
+    throw new TributaryError('BACKTEST_MISMATCH', `fold ${fold}: the long-panel model has a parameter "${name}" the fitted one lacks; this is a bug, please report it.`);
+  });
+  const out = new Float64Array(long.constrainedDim);
+  return (draw) => {
+    for (let j = 0; j < source.length; j++) out[j] = source[j]! >= 0 ? draw[source[j]!]! : 0;
+    return out;
+  };
+}
 
 // ---- folds ----
 
@@ -322,6 +370,8 @@ interface FoldResult {
   trainPanel: Panel;
   trainMarkets: string[];
   notScored: { market: string; reason: string }[];
+  /** Lift tests the fold's model included (those that end before its cutoff). */
+  liftTests: number;
   weeks: FoldWeek[];
   diagnostics: { divergences: number; max_rhat: number; min_ess_bulk: number };
 }
@@ -416,6 +466,7 @@ function backtestDocument(o: {
       train_rows: f.trainPanel.numObs,
       test_rows: f.weeks.length,
       not_scored: f.notScored,
+      lift_tests: f.liftTests,
       diagnostics: f.diagnostics,
     })),
     scores: rows.map((r) => ({ market: r.market, fold: r.fold, cutoff: r.cutoff, ...scoreJson(r.score) })),

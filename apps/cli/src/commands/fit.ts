@@ -216,12 +216,12 @@ export const fitCommand: CommandSpec = {
 };
 
 /** A validated lift test as the model takes it (the channel by its column name). */
-function liftInput(t: LiftTest) {
+export function liftInput(t: LiftTest) {
   return { market: t.market, channel: t.channel, startT: t.startT, endT: t.endT, deltaSpend: t.deltaSpend, lift: t.lift, liftSe: t.liftSe };
 }
 
 /** `--time-varying a,b` (column names, or names without the `_spend` suffix) and `--knot-every`. */
-function parseTimeVarying(value: unknown, every: unknown, panel: Panel): { channels: string[]; knotEvery: number } | undefined {
+export function parseTimeVarying(value: unknown, every: unknown, panel: Panel): { channels: string[]; knotEvery: number } | undefined {
   if (value === undefined) return undefined;
   const names = String(value).split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (names.length === 0) throw new CliUsageError('--time-varying needs at least one channel, e.g. --time-varying meta_spend');
