@@ -660,9 +660,9 @@ class MarketingMixModel implements Model {
     this.tvFrac = new Float64Array(T > 0 ? N : 0);
     for (let n = 0; n < this.tvKnot.length; n++) {
       const t = this.marketStartT[this.obsMarket[n]!]! + this.obsWeek[n]!;
-      const [k, f] = this.knotOf(t);
+      const k = this.knotIndex(t);
       this.tvKnot[n] = k;
-      this.tvFrac[n] = f;
+      this.tvFrac[n] = this.knotFraction(t, k);
     }
     this.tvW = new Float64Array(T * this.tvJ);
     this.gTvW = new Float64Array(T * this.tvJ);
@@ -1228,12 +1228,14 @@ class MarketingMixModel implements Model {
     }
   }
 
-  /** Knot on the left of global week t and the interpolation fraction (clamped to the last knot). */
-  private knotOf(t: number): [number, number] {
-    const J = this.tvJ;
-    const k = Math.min(Math.floor(t / this.tvEvery), J - 2);
-    const f = Math.min((t - k * this.tvEvery) / this.tvEvery, 1);
-    return [k, f];
+  /** Knot on the left of global week t (the last segment's for weeks past the last knot). */
+  private knotIndex(t: number): number {
+    return Math.min(Math.floor(t / this.tvEvery), this.tvJ - 2);
+  }
+
+  /** Interpolation fraction of week t between knot k and k + 1 (1 past the last knot). */
+  private knotFraction(t: number, k: number): number {
+    return Math.min((t - k * this.tvEvery) / this.tvEvery, 1);
   }
 
   /** Checks one lift test against the panel and precomputes its spend windows (and Δh when fixed). */
@@ -1358,7 +1360,8 @@ class MarketingMixModel implements Model {
 
   /** exp of the interpolated log-multiplier of time-varying slot i at global week t (knots W). */
   private multiplierAt(W: Float64Array, i: number, t: number): number {
-    const [k, f] = this.knotOf(t);
+    const k = this.knotIndex(t);
+    const f = this.knotFraction(t, k);
     const o = i * this.tvJ + k;
     return Math.exp((1 - f) * W[o]! + f * W[o + 1]!);
   }
@@ -1405,7 +1408,8 @@ class MarketingMixModel implements Model {
             ss += m * this.liftDS[j]![i]!;
           }
           if (tv >= 0) {
-            const [k, f] = this.knotOf(t0 + i);
+            const k = this.knotIndex(t0 + i);
+            const f = this.knotFraction(t0 + i, k);
             const gw = r * beta * dh[i]! * m;
             this.gTvW[tv * J + k]! += (1 - f) * gw;
             this.gTvW[tv * J + k + 1]! += f * gw;
@@ -1957,7 +1961,8 @@ class MarketingMixModel implements Model {
     out.fill(1, 0, this.C);
     const J = this.tvJ;
     const L = this.layout;
-    const [k, f] = this.tvIdx.length > 0 ? this.knotOf(this.lastWeek) : [0, 0];
+    const k = this.tvIdx.length > 0 ? this.knotIndex(this.lastWeek) : 0;
+    const f = this.tvIdx.length > 0 ? this.knotFraction(this.lastWeek, k) : 0;
     this.tvIdx.forEach((c, i) => {
       const w0 = Math.log(constrained[L.tvMultiplierIndex[i * J + k]!]!);
       const w1 = Math.log(constrained[L.tvMultiplierIndex[i * J + k + 1]!]!);
