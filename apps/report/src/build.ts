@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { buildPanel, parseMarketingCsv, TributaryError, type MarketingData, type Panel } from '@tributary/data';
-import { evaluateResults, loadGroundTruth, rebuildModel, type GroundTruth, type ResultsFolder } from '@tributary/evaluation';
+import { evaluateResults, loadGroundTruth, rebuildModel, type FittedModel, type GroundTruth, type ResultsFolder } from '@tributary/evaluation';
+import { buildCalibrationInput, loadUncalibrated, pickCalibratedFolder, type UncalibratedFit } from './build/calibration.js';
 import { buildDataInput, tierOf } from './build/data.js';
 import { buildFailureInput } from './build/failure.js';
 import { computeComparison, displacementGrid, type ComparisonResult } from './build/compare.js';
@@ -33,6 +34,12 @@ export interface BuildReportOptions {
   divergentTruthFile?: string;
   /** Output folder (or backtest.json) of `tributary backtest`, for the backtest section. */
   backtestDir?: string;
+  /**
+   * Results of the same model fitted without the lift tests (a results root or one model
+   * folder): the calibration section then shows the ROAS of the tested channels without vs with
+   * the tests, and the lifts the uncalibrated model implies.
+   */
+  uncalibratedDir?: string;
   /** Page title (default from the scenario or the data file name). */
   title?: string;
   /** Posterior draws used for derived quantities (default 1000; evenly thinned). */
@@ -48,6 +55,10 @@ interface LoadedSet {
   data: MarketingData;
   panel: Panel;
   dataPath: string;
+  /** The data file's text (the models were rebuilt from it). */
+  text: string;
+  /** The rebuilt model of each folder (folders order). */
+  fitted: FittedModel[];
   truth?: GroundTruthFile;
   truthPath?: string;
   computations: ModelComputation[];
@@ -126,6 +137,29 @@ export async function buildReportInput(options: BuildReportOptions): Promise<Rep
     if (unknown.length) notes.push(`the backtest has markets that the results do not (${unknown.join(', ')}); was it run on another data file?`);
   }
 
+  let uncalibrated: UncalibratedFit | undefined;
+  if (options.uncalibratedDir) {
+    const ci = pickCalibratedFolder(main.folders);
+    if (ci < 0) {
+      notes.push(`--uncalibrated ${options.uncalibratedDir} was given, but no model in the results was fitted with lift tests (tributary fit --lift-tests FILE), so there is nothing to compare it with.`);
+    } else {
+      uncalibrated = await loadUncalibrated(abs(options.uncalibratedDir), main.folders[ci]!, main.text);
+      sources.push({ label: 'fit without the lift tests (--uncalibrated)', path: uncalibrated.folder.dir });
+      notes.push(...uncalibrated.notes);
+    }
+  }
+  const calibration = buildCalibrationInput({
+    folders: main.folders,
+    fitted: main.fitted,
+    roas: main.models.map((m) => m.roas),
+    markets,
+    channels,
+    ...(main.truth ? { truth: main.truth } : {}),
+    ...(truth ? { truthRoas: truth.roas } : {}),
+    ...(uncalibrated ? { uncalibrated } : {}),
+    maxDraws,
+  });
+
   const transforms = main.computations.find((c) => c.kind === 'hierarchical')?.transforms ?? main.computations[0]?.transforms ?? defaultTransforms(first);
   const title = options.title ?? (scenario ? `${scenarioLabel(scenario)} — marketing mix report` : 'Marketing mix report');
   const subtitle = main.data
@@ -152,6 +186,7 @@ export async function buildReportInput(options: BuildReportOptions): Promise<Rep
     ...(divergent ? { divergent } : {}),
     ...(plan ? { plan } : {}),
     ...(backtest ? { backtest } : {}),
+    ...(calibration ? { calibration } : {}),
   };
 }
 
@@ -191,17 +226,19 @@ async function loadSet(resultsDir: string, dataFile: string | undefined, truthFi
     truth = parseGroundTruth(truthRaw, truthPath);
   }
   const computations: ModelComputation[] = [];
+  const fittedModels: FittedModel[] = [];
   for (const f of folders) {
     const fitted = await rebuildModel(f, { csvText: text });
     const report = evaluateResults(f, fitted, { ...(truthRaw ? { truth: truthRaw } : {}), seed });
     computations.push(computeModel(f, fitted, report, { maxDraws, seed }));
+    fittedModels.push(fitted);
   }
   const compared = computeComparison(computations.map((c) => c.report));
   if (compared.note) notes.push(compared.note);
   const h = computations.find((c) => c.kind === 'hierarchical');
   const disp = displacementGrid(compared.raw, panel.markets, panel.channels);
   if (h && disp) h.input.displacement = disp;
-  return { folders, data, panel, dataPath, ...(truth ? { truth } : {}), ...(truthPath ? { truthPath } : {}), computations, models: computations.map((c) => c.input), compared, notes };
+  return { folders, data, panel, dataPath, text, fitted: fittedModels, ...(truth ? { truth } : {}), ...(truthPath ? { truthPath } : {}), computations, models: computations.map((c) => c.input), compared, notes };
 }
 
 function defaultTransforms(f: ResultsFolder): TransformInput[] {

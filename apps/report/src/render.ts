@@ -4,6 +4,7 @@ import { channelLabel, escapeHtml, formatEuro, formatPercent, formatRoas } from 
 import { renderComparisonSection } from './sections/comparison.js';
 import { mainModel, modelLabel, presentSections, REPORT_SECTIONS } from './sections/common.js';
 import { renderBacktestSection } from './sections/backtest.js';
+import { LIFT_AGREEMENT_Z, renderCalibrationSection } from './sections/calibration.js';
 import { renderDataSection } from './sections/data.js';
 import { renderDiagnosticsSection } from './sections/diagnostics.js';
 import { renderFailureSection } from './sections/failure.js';
@@ -25,6 +26,7 @@ export function renderReport(input: ReportInput): string {
     renderTransformsSection(input),
     renderDiagnosticsSection(input),
     renderRoasSection(input),
+    input.calibration ? renderCalibrationSection(input, input.calibration) : '',
     renderShrinkageSection(input),
     renderComparisonSection(input),
     renderFitSection(input),
@@ -82,6 +84,17 @@ function renderSummary(input: ReportInput): string {
       k: 'Fit quality',
       v: main.status === 'good' ? 'trustworthy' : main.status === 'warning' ? 'usable with care' : 'not reliable',
       d: `${modelLabel(main.kind)}: ${main.divergences} divergences, R-hat ≤ ${main.maxRhat.toFixed(3)}, ESS ≥ ${Math.round(main.minEssBulk)}.`,
+    });
+  }
+  const lifts = input.calibration?.liftTests ?? [];
+  if (lifts.length) {
+    const ok = (z: number | undefined) => z !== undefined && Number.isFinite(z) && Math.abs(z) <= LIFT_AGREEMENT_Z;
+    const agree = lifts.filter((t) => ok(t.z)).length;
+    const withU = lifts.filter((t) => t.uncalibrated);
+    items.push({
+      k: 'Lift tests',
+      v: agree === lifts.length ? `model agrees with ${lifts.length === 1 ? 'the experiment' : `all ${lifts.length}`}` : `model disagrees with ${lifts.length - agree} of ${lifts.length}`,
+      d: `agreeing = the lift the model implies is within ${LIFT_AGREEMENT_Z} standard errors of the measured one${withU.length ? `; fitted without them it agreed with ${withU.filter((t) => ok(t.uncalibrated!.z)).length} of ${withU.length}` : ''}.`,
     });
   }
   if (input.backtest) {

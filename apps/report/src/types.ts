@@ -44,6 +44,8 @@ export interface ReportInput {
   plan?: PlanInput;
   /** Time-slice cross-validation of `tributary backtest` (`--backtest DIR`); the section appears only with it. */
   backtest?: BacktestInput;
+  /** Lift tests and time-varying effects; the section appears only when a model has either. */
+  calibration?: CalibrationInput;
 }
 
 export interface MarketData {
@@ -305,4 +307,76 @@ export interface BacktestInput {
   /** Per market over all folds. */
   overall: BacktestScore[];
   series: BacktestSeries[];
+}
+
+/** One lift test (experiment) of the calibrated model, against what the model implies for it. */
+export interface LiftTestResult {
+  market: string;
+  channel: string;
+  /** First and last test week (ISO dates, inclusive). */
+  start: string;
+  end: string;
+  /** Test weeks (end − start + 1). */
+  weeks: number;
+  /** Extra spend per week during the test (money; negative for a go-dark test). */
+  deltaSpend: number;
+  /** Measured incremental revenue over the window and its carry-over, and its standard error. */
+  lift: number;
+  liftSe: number;
+  /** Model-implied lift (money): posterior mean and 94% HDI, and the posterior sd. */
+  implied: Estimate;
+  impliedSd: number;
+  /** (implied mean − lift) / √(lift_se² + implied sd²): how far the model is from the experiment. */
+  z: number;
+  /** The same for the model fitted without the lift tests (`--uncalibrated DIR`). */
+  uncalibrated?: { implied: Estimate; impliedSd: number; z: number };
+  /** True lift, when the ground truth has it (synthetic data). */
+  truth?: number;
+}
+
+/** ROAS of one tested channel per market, without and with the lift tests. */
+export interface RoasShiftChannel {
+  channel: string;
+  /** In the report's market order; null where the market never spent on the channel. */
+  without: (Estimate | null)[];
+  with: (Estimate | null)[];
+  /** True ROAS per market (ground truth), NaN where unknown. */
+  truth?: number[];
+  /** Markets with at least one lift test of this channel. */
+  testedMarkets: string[];
+}
+
+/** A time-varying channel's effect multiplier m(t) at the knots of its random walk. */
+export interface TimeVaryingSeries {
+  /** Results folder name (e.g. `hierarchical` or `hierarchical-tv`). */
+  model: string;
+  channel: string;
+  knotEvery: number;
+  /** ISO date of each knot (knot k at week (k−1)·knotEvery from the data's first date). */
+  dates: string[];
+  /** Posterior mean and 94% HDI of tv_multiplier[channel, k] per knot. */
+  multiplier: Estimate[];
+  /** Step sd of the walk (tv_sigma). */
+  sigma?: Estimate;
+  /** Multiplier at the last observed week (what `optimize` uses). */
+  latest?: Estimate;
+  lastDate: string;
+  /**
+   * True multiplier per week (ground truth), rescaled to the model's normalization (geometric
+   * mean 1 over the knot weeks), with its dates.
+   */
+  truth?: { dates: string[]; multiplier: number[] };
+}
+
+export interface CalibrationInput {
+  /** Results folder whose lift tests are shown (e.g. `hierarchical`); undefined without lift tests. */
+  model?: string;
+  /** Model kind of that folder (pooled, unpooled, hierarchical). */
+  kind?: string;
+  liftTests: LiftTestResult[];
+  /** Folder of the fit without the lift tests (`--uncalibrated DIR`), when given. */
+  uncalibratedModel?: string;
+  /** ROAS without vs with the lift tests, per tested channel (with `--uncalibrated`). */
+  roasShift?: RoasShiftChannel[];
+  timeVarying: TimeVaryingSeries[];
 }

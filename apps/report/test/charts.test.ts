@@ -104,6 +104,28 @@ describe('charts', () => {
     expect(svg.startsWith('<svg')).toBe(true);
   });
 
+  it('forest plots can centre every series on the row (dodge 0) and leave the legend out', () => {
+    const est = (m: number) => ({ mean: m, lower: m - 1, upper: m + 1 });
+    const svg = forestPlot({
+      title: 'One row per quantity',
+      rows: [{ label: 'Experiment' }, { label: 'Model' }],
+      series: [
+        { name: 'measured', color: '#e8710a', estimates: [est(5), null] },
+        { name: 'implied', color: '#1a5fb4', estimates: [null, est(6)] },
+      ],
+      reference: { value: 5.5, label: 'true 5.5' },
+      dodge: 0,
+      showLegend: false,
+    });
+    expect(svg).not.toContain('class="legend"');
+    expect(count(svg, /class="mark forest-point"/g)).toBe(2);
+    expect(svg).toContain('true 5.5');
+    // Both points sit on their row's centre line: rows are 20 px apart.
+    const ys = [...svg.matchAll(/<circle cx="[^"]+" cy="([^"]+)"/g)].map((m) => Number(m[1]));
+    expect(ys).toHaveLength(2);
+    expect(ys[1]! - ys[0]!).toBe(20);
+  });
+
   it('bar charts draw one rect per value, grouped bars one per series and group', () => {
     const bars = barChart({ title: 'Weeks', bars: ['a', 'b', 'c'].map((l, i) => ({ label: l, value: i + 1, color: '#333' })) });
     expect(count(bars, /<rect class="mark"/g)).toBe(3);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
-import { REPORT_SECTIONS, renderReport, type BacktestInput, type ReportInput } from '../src/index.js';
+import { REPORT_SECTIONS, renderReport, type BacktestInput, type CalibrationInput, type ReportInput } from '../src/index.js';
 
 function minimalInput(): ReportInput {
   return {
@@ -82,6 +82,152 @@ describe('backtest section', () => {
     expect(html).toContain('Forecasts'); // in the summary
     // Without it, the sections keep their usual numbers.
     expect(renderReport(minimalInput())).toContain('href="#truth">8. Ground truth');
+  });
+});
+
+function calibrationInput(): CalibrationInput {
+  const e = (mean: number, lower: number, upper: number) => ({ mean, lower, upper });
+  return {
+    model: 'hierarchical',
+    kind: 'hierarchical',
+    liftTests: [
+      {
+        market: 'DE',
+        channel: 'tiktok_spend',
+        start: '2025-10-20',
+        end: '2025-11-10',
+        weeks: 4,
+        deltaSpend: 1339,
+        lift: 9637.53,
+        liftSe: 1302.19,
+        implied: e(10_700, 8_410, 13_100),
+        impliedSd: 1_250,
+        z: 0.58,
+        uncalibrated: { implied: e(21_000, 14_400, 28_500), impliedSd: 3_700, z: 2.84 },
+        truth: 10_851.56,
+      },
+      {
+        market: 'PL',
+        channel: 'tiktok_spend',
+        start: '2025-12-29',
+        end: '2026-01-19',
+        weeks: 4,
+        deltaSpend: -500,
+        lift: -2_000,
+        liftSe: 300,
+        implied: e(-4_000, -5_000, -3_000),
+        impliedSd: 500,
+        z: -3.43,
+        uncalibrated: { implied: e(-4_400, -6_000, -2_900), impliedSd: 800, z: -2.81 },
+        truth: -2_100,
+      },
+    ],
+    uncalibratedModel: 'hierarchical',
+    roasShift: [
+      {
+        channel: 'tiktok_spend',
+        without: [e(2.63, 1.95, 3.29), e(3, 1, 5)],
+        with: [e(1.56, 1.27, 1.86), e(2, 1.2, 3)],
+        truth: [1.44, 1.8],
+        testedMarkets: ['DE'],
+      },
+    ],
+    timeVarying: [
+      {
+        model: 'hierarchical-tv',
+        channel: 'meta_spend',
+        knotEvery: 4,
+        dates: ['2025-01-06', '2025-02-03', '2025-03-03', '2025-03-31'],
+        multiplier: [e(0.6, 0.4, 0.8), e(0.9, 0.7, 1.1), e(1.3, 1.1, 1.5), e(1.5, 1.2, 1.9)],
+        sigma: e(0.15, 0.1, 0.2),
+        latest: e(1.45, 1.2, 1.8),
+        lastDate: '2025-03-24',
+        truth: {
+          dates: ['2025-01-06', '2025-01-13', '2025-01-20', '2025-01-27', '2025-02-03', '2025-02-10', '2025-02-17', '2025-02-24', '2025-03-03', '2025-03-10', '2025-03-17', '2025-03-24'],
+          multiplier: [0.5, 0.6, 0.7, 0.8, 1.2, 1.1, 1.2, 1.25, 1.3, 1.35, 1.4, 1.45],
+        },
+      },
+    ],
+  };
+}
+
+describe('calibration section', () => {
+  const base = (): ReportInput => ({ ...minimalInput(), channels: ['meta_spend', 'tiktok_spend'] });
+
+  it('appears only with calibration input, numbered after ROAS, with a chart per lift test, the table, the ROAS shift and the multiplier', () => {
+    const html = renderReport({ ...base(), calibration: calibrationInput() });
+    expect(html).toContain('href="#calibration">5. Calibration');
+    expect(html).toContain('href="#shrinkage">6. Shrinkage');
+    expect(html).toContain('href="#truth">9. Ground truth');
+    const section = html.slice(html.indexOf('<section id="calibration"'), html.indexOf('<section id="shrinkage"'));
+    expect(section).toContain('<span class="num">5</span>');
+    expect(section).toContain('Calibration: experiments and effects over time');
+    // Two lift-test charts, one ROAS forest, one multiplier chart.
+    const svgs = section.match(/<svg[\s\S]*?<\/svg>/g)!;
+    expect(svgs).toHaveLength(4);
+    const [de, pl, roas, tv] = svgs as [string, string, string, string];
+    expect(de).toContain('DE · TikTok: +€1.34k per week for 4 weeks');
+    expect(de.match(/class="mark forest-point"/g)).toHaveLength(3);
+    expect(de).toContain('true €10.9k');
+    expect(de).not.toContain('class="legend"');
+    expect(pl).toContain('PL · TikTok: −€500 per week for 4 weeks');
+    // The verdict: one test disagrees even after calibration; without the tests both did.
+    expect(section).toContain('The model disagrees with 1 of 2 experiments');
+    expect(section).toContain('PL TikTok: the model implies −€4k, the experiment measured −€2k ± €300, z = −3.4');
+    expect(section).toContain('Without the experiments the model disagreed with 2 of 2 (DE TikTok: it implied €21k, the experiment measured €9.64k ± €1.3k, z = 2.8;');
+    expect(section).toContain('contains the truth for 1 of 2 tests (without the tests: 0 of 2)');
+    // The table: one row per test, z-scores coloured by agreement.
+    expect(section).toContain('DE · TikTok');
+    expect(section).toContain('20 Oct – 10 Nov 2025');
+    expect(section).toContain('29 Dec 2025 – 19 Jan 2026');
+    expect(section).toContain('+€1.34k/wk × 4');
+    expect(section).toContain('<span class="good-value">0.6</span>');
+    expect(section).toContain('<span class="bad-value">−3.4</span>');
+    expect(section).toContain('<span class="warn-value">2.8</span>');
+    expect(section).toContain('€10.9k</td>'); // true lift column
+    // ROAS without vs with the tests.
+    expect(section).toContain('Adding the lift tests moved TikTok ROAS in DE from 2.63 [1.95, 3.29] to 1.56 [1.27, 1.86] (truth 1.44).');
+    expect(section).toContain(
+      'In the 1 market without a TikTok test its ROAS changed by ×0.67 on average (the experiments reach them through the shared population effect); there it is ×1.11 the true ROAS on average.',
+    );
+    expect(roas.match(/class="mark forest-point"/g)).toHaveLength(4);
+    expect(roas.match(/class="mark truth"/g)).toHaveLength(2);
+    expect(roas).toContain('market with a lift test');
+    // The multiplier: band, model line with knot points, the truth dashed, where the data end.
+    expect(tv).toContain('Meta: effect multiplier over time');
+    expect(tv.match(/class="mark band"/g)).toHaveLength(1);
+    expect(tv.match(/class="mark line"/g)).toHaveLength(2);
+    expect(tv.match(/class="mark point"/g)).toHaveLength(4);
+    expect(tv).toContain('stroke-dasharray="5 4"');
+    expect(tv).toContain('last week of data');
+    expect(section).toContain('ranges from ×0.60 (6 Jan 2025) to ×1.30 (3 Mar 2025)');
+    expect(section).toContain('At the last week of data it is ×1.45 [×1.20, ×1.80]');
+    expect(section).toContain('The band contains the true multiplier at 2 of 3 knots.');
+    // The summary.
+    expect(html).toContain('model disagrees with 1 of 2');
+  });
+
+  it('shows only what it has: time-varying effects alone, lift tests without --uncalibrated', () => {
+    const cal = calibrationInput();
+    const tvOnly = renderReport({ ...base(), calibration: { liftTests: [], timeVarying: cal.timeVarying } });
+    const section = tvOnly.slice(tvOnly.indexOf('<section id="calibration"'), tvOnly.indexOf('<section id="shrinkage"'));
+    expect(section).toContain('Calibration: effects over time');
+    expect(section).not.toContain('<table');
+    expect(section.match(/<svg/g)).toHaveLength(1);
+    expect(tvOnly).not.toContain('Lift tests</div>');
+
+    const liftOnly = renderReport({
+      ...base(),
+      calibration: { model: 'hierarchical', kind: 'hierarchical', liftTests: cal.liftTests.slice(0, 1).map(({ uncalibrated: _, ...t }) => t), timeVarying: [] },
+    });
+    const s2 = liftOnly.slice(liftOnly.indexOf('<section id="calibration"'), liftOnly.indexOf('<section id="shrinkage"'));
+    expect(s2).toContain('Calibration: experiments');
+    expect(s2).toContain('The model agrees with the experiments');
+    expect(s2).toContain('--uncalibrated DIR');
+    expect(s2).not.toContain('What the experiments changed');
+    expect(s2).not.toContain('Implied without the tests');
+    expect(s2.match(/<svg/g)).toHaveLength(1);
+    expect(liftOnly).toContain('model agrees with the experiment');
   });
 });
 

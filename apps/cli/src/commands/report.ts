@@ -1,7 +1,8 @@
 // `tributary report`: one self-contained HTML file (inline CSS and SVG charts, no network) from a
 // results folder, optionally with the data, the ground truth, a budget plan and a second results
-// folder (the divergent scenario) shown side by side in "when hierarchical fails", and the
-// backtest of `tributary backtest` (--backtest DIR).
+// folder (the divergent scenario) shown side by side in "when hierarchical fails", the
+// backtest of `tributary backtest` (--backtest DIR), and the same model fitted without its lift
+// tests (--uncalibrated DIR) for the calibration section.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { buildReportInput, renderReport } from '@tributary/report';
@@ -18,6 +19,11 @@ export const reportCommand: CommandSpec = {
     divergent: { type: 'string', valueName: 'DIR', description: 'A second results folder (e.g. the divergent scenario) shown beside the first in "when hierarchical fails".' },
     'divergent-data': { type: 'string', valueName: 'FILE', description: 'Data CSV of the --divergent results (default: from its manifest).' },
     backtest: { type: 'string', valueName: 'DIR', description: 'Output folder of tributary backtest, for the backtest section (shown only with it).' },
+    uncalibrated: {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'Results of the same model fitted to the same data without --lift-tests: the calibration section then shows ROAS without vs with the lift tests.',
+    },
     title: { type: 'string', valueName: 'TEXT', description: 'Page title (default: from the scenario).' },
     'max-draws': { type: 'string', valueName: 'N', description: 'Posterior draws used for the per-week charts (evenly thinned).', default: '1000' },
     out: { type: 'string', valueName: 'FILE', description: 'Output HTML file.', default: 'report.html' },
@@ -27,6 +33,7 @@ export const reportCommand: CommandSpec = {
     'tributary report results/ --data data/volta_marketing.csv --truth data/ground_truth.json --plan plan.json',
     'tributary report results/ --divergent results-divergent/ --out report.html',
     'tributary report results/ --backtest backtest/ --out report.html',
+    'tributary report results/ --uncalibrated results-uncalibrated/ --out report.html',
   ],
   async run(args, io) {
     const v = args.values;
@@ -41,6 +48,7 @@ export const reportCommand: CommandSpec = {
       ...(str('divergent') ? { divergentDir: str('divergent')! } : {}),
       ...(str('divergent-data') ? { divergentDataFile: str('divergent-data')! } : {}),
       ...(str('backtest') ? { backtestDir: str('backtest')! } : {}),
+      ...(str('uncalibrated') ? { uncalibratedDir: str('uncalibrated')! } : {}),
       ...(str('title') ? { title: str('title')! } : {}),
       maxDraws: intOption(v['max-draws'], 'max-draws', 10, 1_000_000),
     });
@@ -51,7 +59,7 @@ export const reportCommand: CommandSpec = {
     await writeFile(tmp, html);
     await rename(tmp, out);
     const kb = Math.round(Buffer.byteLength(html) / 1024);
-    io.out(`Wrote ${out} (${kb} KB, ${input.models.length} models${input.plan ? ', budget plan' : ''}${input.divergent ? ', second results' : ''}${input.backtest ? ', backtest' : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    io.out(`Wrote ${out} (${kb} KB, ${input.models.length} models${input.plan ? ', budget plan' : ''}${input.divergent ? ', second results' : ''}${input.backtest ? ', backtest' : ''}${input.calibration ? ', calibration' : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     for (const note of input.notes) io.err(`note: ${note}\n`);
     return 0;
   },

@@ -19,6 +19,12 @@ export const groundTruthFileSchema = z.looseObject({
   beta: byMarketChannel,
   roas: byMarketChannel,
   scale_ratio: z.record(z.string(), z.number()).optional(),
+  /** Global first date (t = 0) of the simulated data. */
+  first_date: z.string().optional(),
+  /** `biased`-style scenarios: the simulated lift tests with their true lifts. */
+  lift_tests: z.array(z.looseObject({ market: z.string(), channel: z.string(), start: z.string(), end: z.string(), true_lift: z.number() })).optional(),
+  /** `drift`-style scenarios: the true effect multiplier m(t) of one channel for t = 0..t_max. */
+  drift: z.looseObject({ channel: z.string(), multiplier: z.array(z.number()) }).optional(),
 });
 
 export type GroundTruthFile = z.infer<typeof groundTruthFileSchema>;

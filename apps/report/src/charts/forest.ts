@@ -42,6 +42,10 @@ export interface ForestPlotOptions {
   highlightLabel?: string;
   /** Fixed x domain (so that several forest plots share one scale). */
   xDomain?: [number, number];
+  /** Vertical distance (px) between the series within a row (default 8; 0 puts them all on the row's centre line). */
+  dodge?: number;
+  /** Draw the legend of the series (default true); off when the row labels already name them. */
+  showLegend?: boolean;
   width?: number;
 }
 
@@ -52,13 +56,14 @@ export function forestPlot(o: ForestPlotOptions): string {
   const [lo, hi] = extent(values, (o.truth ?? []).map((v) => (v === null ? NaN : v)), o.reference ? [o.reference.value] : []);
   if (o.rows.length === 0 || !Number.isFinite(lo)) return emptyChart(o.title, 'No estimates to show.', width);
   const domain = o.xDomain ?? niceDomain(lo, hi, 4, { includeZero: true });
-  const items: LegendItem[] = o.series.map((s) => ({ label: s.name, color: s.color, shape: 'circle' }));
+  const items: LegendItem[] = o.showLegend === false ? [] : o.series.map((s) => ({ label: s.name, color: s.color, shape: 'circle' }));
   if (o.truth) items.push({ label: 'true value', color: TRUTH, shape: 'diamond' });
   if (o.highlightLabel && o.rows.some((r) => r.highlight)) items.push({ label: o.highlightLabel, color: '#f6c9a4' });
   const top = headerHeight(o.subtitle);
-  const legendH = legendHeight(items, width) + 6;
+  const legendH = items.length ? legendHeight(items, width) + 6 : 0;
   const nS = Math.max(1, o.series.length);
-  const rowH = Math.max(20, 8 * nS + 10);
+  const dodge = o.dodge ?? 8;
+  const rowH = Math.max(20, dodge * nS + 10);
   const labelW = Math.max(...o.rows.map((r) => textWidth(r.label) + (r.note ? textWidth(r.note, 10) + 6 : 0))) + 12;
   const plot: Plot = { x0: labelW, x1: width - 12, y0: top + legendH + 6, y1: top + legendH + 6 + rowH * o.rows.length };
   const height = plot.y1 + (o.xLabel ? 46 : 28);
@@ -84,7 +89,7 @@ export function forestPlot(o: ForestPlotOptions): string {
     o.series.forEach((s, si) => {
       const e = s.estimates[i];
       if (!e || !Number.isFinite(e.mean)) return;
-      const cy = ry + rowH / 2 + (si - (nS - 1) / 2) * 8;
+      const cy = ry + rowH / 2 + (si - (nS - 1) / 2) * dodge;
       const tip = `${r.label} · ${s.name}: ${fmt(e.mean)} (${fmt(e.lower)} to ${fmt(e.upper)})`;
       const c = escapeXml(s.color);
       body += `<g class="mark forest-point" data-row="${escapeXml(r.label)}"><title>${escapeXml(tip)}</title>`;

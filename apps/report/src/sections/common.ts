@@ -5,14 +5,16 @@ import type { ModelInput, ReportInput, Tier } from '../types.js';
 
 /**
  * The ids and titles of the report's sections, in order. An `isOptional` section appears only
- * when its input is given (the backtest with `--backtest DIR`); the others always appear, with a
- * plain message when their input is missing.
+ * when its input is given (calibration when a model has lift tests or time-varying effects, the
+ * backtest with `--backtest DIR`); the others always appear, with a plain message when their
+ * input is missing.
  */
 export const REPORT_SECTIONS = [
   { id: 'data', title: 'Data', isOptional: false },
   { id: 'transforms', title: 'Transforms', isOptional: false },
   { id: 'diagnostics', title: 'Diagnostics', isOptional: false },
   { id: 'roas', title: 'ROAS', isOptional: false },
+  { id: 'calibration', title: 'Calibration', isOptional: true },
   { id: 'shrinkage', title: 'Shrinkage', isOptional: false },
   { id: 'comparison', title: 'Model comparison', isOptional: false },
   { id: 'fit', title: 'Fit', isOptional: false },
@@ -26,7 +28,7 @@ export type SectionId = (typeof REPORT_SECTIONS)[number]['id'];
 
 /** The sections this input shows, in order. */
 export function presentSections(input: ReportInput): (typeof REPORT_SECTIONS)[number][] {
-  return REPORT_SECTIONS.filter((s) => !s.isOptional || (s.id === 'backtest' && input.backtest !== undefined));
+  return REPORT_SECTIONS.filter((s) => !s.isOptional || (s.id === 'backtest' && input.backtest !== undefined) || (s.id === 'calibration' && input.calibration !== undefined));
 }
 
 /** The 1-based number of a section among those shown. */

@@ -94,7 +94,7 @@ export function renderRoasSection(input: ReportInput): string {
 }
 
 /** A shared domain for one channel that is not blown up by one enormous unpooled interval. */
-function clipDomain(estimates: readonly (ChartEstimate | null)[], truth?: readonly (number | null)[]): [number, number] {
+export function clipDomain(estimates: readonly (ChartEstimate | null)[], truth?: readonly (number | null)[]): [number, number] {
   const means = estimates.filter((e): e is ChartEstimate => e !== null && Number.isFinite(e.mean)).map((e) => e.mean);
   const uppers = estimates.filter((e): e is ChartEstimate => e !== null && Number.isFinite(e.upper)).map((e) => e.upper);
   const t = (truth ?? []).filter((v): v is number => v !== null && Number.isFinite(v));
