@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 8's figures at full length (by hand, not in CI; ≈10–15 min on 2 cores):
+# Issue 8's figures at full length (by hand, not in CI; ≈5 min on 2 cores):
 #   bash bench/calibration/run.sh [OUT] [CHAINS] [WARMUP] [DRAWS] [SEED]
 # - biased scenario: hierarchical fit without / with the scenario's lift tests / with a ROAS
 #   prior on tiktok, tiktok ROAS per market against the truth;
