@@ -35,7 +35,9 @@ node -e '
   console.log(`roas:\n  tiktok_spend: { mean: ${mean.toFixed(3)}, sd: ${(0.25 * mean).toFixed(3)} }`);
 ' "$(cd "$B/data" && pwd)/ground_truth.json" > "$B/roas-prior.yaml"
 T fit "$B/data/biased_marketing.csv" --out "$B/results" --name hierarchical-roas-prior --priors "$B/roas-prior.yaml" "${RUN[@]}"
-for m in hierarchical hierarchical-lift hierarchical-roas-prior; do T evaluate "$B/results/$m" --json > "$B/$m.json"; done
+T fit "$B/data/biased_marketing.csv" --out "$B/results" --name pooled --model pooled "${RUN[@]}"
+T fit "$B/data/biased_marketing.csv" --out "$B/results" --name pooled-roas-prior --model pooled --priors "$B/roas-prior.yaml" "${RUN[@]}"
+for m in hierarchical hierarchical-lift hierarchical-roas-prior pooled pooled-roas-prior; do T evaluate "$B/results/$m" --json > "$B/$m.json"; done
 
 # ---- time-varying effects on the drift scenario ---------------------------------------------
 T generate --scenario drift --seed "$SEED" --out "$OUT/drift/data" > /dev/null
