@@ -1,13 +1,20 @@
 # Compares Tributary's and Stan's posteriors and speed, with R's `posterior` package computing the
 # summaries of both sides (so neither side grades itself).
-# Usage: Rscript bench/compare.R OUTDIR MODEL [MODEL...]
+# Usage: Rscript bench/compare.R [--params=REGEX] OUTDIR MODEL [MODEL...]
 #   reads OUTDIR/tributary/<model>/{draws.csv,manifest.json} and OUTDIR/stan/<model>/{draws.csv,timing.json}
 # Rule (issue 4): posterior means within 4 combined MCSE + 2% of the posterior sd, sds within 10%,
-# for every beta[...], beta_mu[...] and sigma[...] parameter.
+# for every beta[...], beta_mu[...] and sigma[...] parameter (or, with --params=REGEX, every
+# common parameter whose name matches the R regular expression, e.g. for
+# bench/run-calibration-compare.sh: --params='^(alpha_mu|beta|beta_mu|sigma|tv_sigma|tv_multiplier)(\[|$)').
 suppressPackageStartupMessages({ library(posterior); library(jsonlite) })
 args <- commandArgs(trailingOnly = TRUE)
+popt <- grep("^--params=", args, value = TRUE)
+args <- args[!startsWith(args, "--params=")]
 out <- args[1]; models <- args[-1]
-compared <- function(n) grepl("^(beta|beta_mu)\\[|^sigma(\\[|$)", n)
+compared <- if (length(popt)) {
+  rx <- sub("^--params=", "", popt[1])
+  function(n) grepl(rx, n)
+} else function(n) grepl("^(beta|beta_mu)\\[|^sigma(\\[|$)", n)
 lines <- c(); speed <- c(); all_ok <- TRUE
 for (m in models) {
   tr <- read.csv(file.path(out, "tributary", m, "draws.csv"), check.names = FALSE)
