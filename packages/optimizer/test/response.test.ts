@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { applyAdstock, buildAdstockSpec, hillScalar } from '@tributary/transforms';
 import { describe, expect, it } from 'vitest';
 import { OptimizerError, buildResponseCurves, buildResponseModel, type ResponseModel } from '../src/index.js';
+import { buildModel } from '@tributary/models';
 import { lcg, smallProblem, type SmallProblem } from './helpers.js';
 
 /** Σ_k β·y_scale·(h(full) − h(history only)) over the horizon and tail, by simulation. */
@@ -215,5 +216,43 @@ describe('response curves (kernel)', () => {
     expect(() => buildResponseCurves({ ...base, K: [0] })).toThrow(/K\[0\] = 0/);
     expect(() => buildResponseCurves({ ...base, coef: [1] })).toThrow(/coef has length 1/);
     expect(() => buildResponseCurves({ ...base, carry: [-1] })).toThrow(/carry/);
+  });
+});
+
+describe('time-varying effects', () => {
+  it('scale each draw\'s coefficient by the multiplier at the last observed week', () => {
+    const p = smallProblem({ kind: 'hierarchical', numDraws: 6 });
+    const ch = p.model.channels[0]!;
+    const tv = buildModel(p.panel, { kind: 'hierarchical', timeVarying: { channels: [ch], knotEvery: 2 } });
+    // Draws of the time-varying model: the constant model's draws plus a random walk.
+    const rnd = lcg(5);
+    const tvDraws = new Float64Array(p.numDraws * tv.constrainedDim);
+    const flatDraws = new Float64Array(p.numDraws * p.model.constrainedDim);
+    const multipliers = new Float64Array(tv.channels.length);
+    for (let d = 0; d < p.numDraws; d++) {
+      const base = p.draws.subarray(d * p.model.constrainedDim, (d + 1) * p.model.constrainedDim);
+      const record: Record<string, number> = Object.fromEntries(p.model.constrainedNames.map((n, i) => [n, base[i]!]));
+      for (const name of tv.parameterNames) {
+        if (name.startsWith('tv_sigma_log')) record[name.replace('_log', '')] = 0.3;
+        if (name.startsWith('tv_z')) record[name] = 2 * rnd() - 1;
+      }
+      const draw = tv.constrain(tv.unconstrain(record), tvDraws.subarray(d * tv.constrainedDim, (d + 1) * tv.constrainedDim));
+      tv.latestMultipliers(draw, multipliers);
+      expect(multipliers[0]).not.toBeCloseTo(1, 3);
+      // The constant model's draw with beta[g, ch] scaled by the latest multiplier.
+      const flat = flatDraws.subarray(d * p.model.constrainedDim, (d + 1) * p.model.constrainedDim);
+      p.model.constrainedNames.forEach((n, i) => {
+        flat[i] = n.startsWith('beta[') && n.endsWith(`,${ch}]`) ? draw[tv.constrainedNames.indexOf(n)]! * multipliers[0]! : draw[tv.constrainedNames.indexOf(n)]!;
+      });
+    }
+    const W = 8;
+    const a = buildResponseModel({ model: tv, panel: p.panel, draws: tvDraws, names: tv.constrainedNames, weeks: W });
+    const b = buildResponseModel({ model: p.model, panel: p.panel, draws: flatDraws, names: p.model.constrainedNames, weeks: W });
+    const x = Float64Array.from({ length: a.numCells }, (_, i) => W * a.spendScale[i]! * 0.8);
+    const ra = new Float64Array(a.numDraws);
+    const rb = new Float64Array(b.numDraws);
+    a.curves.evaluate(x, ra);
+    b.curves.evaluate(x, rb);
+    for (let d = 0; d < p.numDraws; d++) expect(ra[d]).toBeCloseTo(rb[d]!, 6);
   });
 });
