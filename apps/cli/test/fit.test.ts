@@ -90,6 +90,13 @@ describe('tributary fit', () => {
     const ev = await run(['evaluate', join('cal', 'hierarchical')], dir);
     expect(ev.code).toBe(0);
     expect(ev.stdout).toContain('ROAS');
+    expect(ev.stdout).toMatch(/Lift tests: the model agrees with [01] of 1/);
+    const evJson = JSON.parse((await run(['evaluate', join('cal', 'hierarchical'), '--json'], dir)).stdout);
+    expect(evJson.lift_tests).toHaveLength(1);
+    const check = evJson.lift_tests[0];
+    expect(check).toMatchObject({ market: 'DE', channel: 'tiktok_spend', lift: 5000, lift_se: 800 });
+    expect(check.implied_hdi_low).toBeLessThan(check.implied_mean);
+    expect(check.z).toBeCloseTo((check.implied_mean - 5000) / Math.sqrt(800 ** 2 + check.implied_sd ** 2), 9);
   });
 
   it('refuses a bad lift-test file before sampling, naming line and column', async () => {

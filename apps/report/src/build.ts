@@ -157,7 +157,6 @@ export async function buildReportInput(options: BuildReportOptions): Promise<Rep
     ...(main.truth ? { truth: main.truth } : {}),
     ...(truth ? { truthRoas: truth.roas } : {}),
     ...(uncalibrated ? { uncalibrated } : {}),
-    maxDraws,
   });
 
   const transforms = main.computations.find((c) => c.kind === 'hierarchical')?.transforms ?? main.computations[0]?.transforms ?? defaultTransforms(first);

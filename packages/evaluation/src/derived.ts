@@ -175,3 +175,49 @@ export function pointwiseLogLikelihood(results: ResultsFolder, model: Model): Lo
   });
   return buildLogLikelihoodMatrix(values, S, N, results.numChains);
 }
+
+export interface LiftTestCheck {
+  readonly market: string;
+  readonly channel: string;
+  /** Global week indices of the test window (inclusive). */
+  readonly startT: number;
+  readonly endT: number;
+  readonly deltaSpend: number;
+  /** Measured lift and its standard error (money). */
+  readonly lift: number;
+  readonly liftSe: number;
+  /** The model-implied lift of the test over the draws (money): `Model.liftTestPredictions`. */
+  readonly implied: IntervalSummary;
+  /** (implied mean − measured) / √(se² + implied sd²); |z| ≤ 2 is agreement. */
+  readonly z: number;
+}
+
+/**
+ * Measured vs model-implied lift of every lift test the model was fitted with (empty without).
+ * For a model fitted with the tests this checks consistency, not an out-of-sample prediction.
+ */
+export function liftTestChecks(results: ResultsFolder, model: Model): LiftTestCheck[] {
+  const J = model.liftTests.length;
+  if (J === 0) return [];
+  const S = results.numChains * results.numDraws;
+  const values = Array.from({ length: J }, () => new Float64Array(S));
+  const out = new Float64Array(J);
+  forEachDraw(results, (draw, _c, _i, s) => {
+    model.liftTestPredictions(draw, out);
+    for (let j = 0; j < J; j++) values[j]![s] = out[j]!;
+  });
+  return model.liftTests.map((t, j) => {
+    const implied = summarizeDraws(values[j]!);
+    return {
+      market: t.market,
+      channel: t.channel,
+      startT: t.startT,
+      endT: t.endT,
+      deltaSpend: t.deltaSpend,
+      lift: t.lift,
+      liftSe: t.liftSe,
+      implied,
+      z: (implied.mean - t.lift) / Math.sqrt(t.liftSe * t.liftSe + implied.sd * implied.sd),
+    };
+  });
+}

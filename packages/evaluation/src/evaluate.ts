@@ -5,7 +5,7 @@
  */
 import type { ModelKind } from '@tributary/models';
 import type { SummaryRow } from '@tributary/sampler';
-import { summarizeDerived, pointwiseLogLikelihood, type ContributionRow, type RoasRow } from './derived.js';
+import { liftTestChecks, summarizeDerived, pointwiseLogLikelihood, type ContributionRow, type LiftTestCheck, type RoasRow } from './derived.js';
 import { diagnoseResults, summarizeResults, type DiagnosticsReport } from './diagnostics.js';
 import { failureModes, residualAutocorrelation, type FailureIndicator, type ResidualAutocorrelation } from './failure-modes.js';
 import { psisLoo, relativeEffOfLogLik, type LooResult } from './loo.js';
@@ -41,6 +41,8 @@ export interface EvaluationReport {
   /** PSIS-LOO of the pointwise log-likelihood of the scaled target, r_eff from relative_eff. */
   readonly loo: LooResult;
   readonly recovery: RecoveryReport | undefined;
+  /** Measured vs model-implied lift of the lift tests the model was fitted with ([] without). */
+  readonly liftTests: readonly LiftTestCheck[];
   readonly failureModes: readonly FailureIndicator[];
   /** The folder itself (for comparisons that need the draws, e.g. shrinkage displacement). */
   readonly results: ResultsFolder;
@@ -86,6 +88,7 @@ export function evaluateResults(results: ResultsFolder, fitted: FittedModel, opt
     residuals,
     loo,
     recovery,
+    liftTests: liftTestChecks(results, model),
     failureModes: failureModes({ kind: results.manifest.model, summary, channels: model.channels, shrinkage, residuals, ppc, loo, panel }),
     results,
   };

@@ -21,8 +21,8 @@ export { DEFAULT_DIAGNOSTIC_THRESHOLDS, diagnoseResults, summarizeResults } from
 export type { DiagnosticCheck, DiagnosticFailure, DiagnosticStatus, DiagnosticThresholds, DiagnosticsReport } from './diagnostics.js';
 
 // Derived quantities, shrinkage, stability, predictive checks
-export { pointwiseLogLikelihood, spendTotals, summarizeDerived, summarizeDraws } from './derived.js';
-export type { ContributionComponent, ContributionRow, DerivedSummary, IntervalSummary, RoasRow } from './derived.js';
+export { liftTestChecks, pointwiseLogLikelihood, spendTotals, summarizeDerived, summarizeDraws } from './derived.js';
+export type { ContributionComponent, ContributionRow, DerivedSummary, IntervalSummary, LiftTestCheck, RoasRow } from './derived.js';
 export { DISPLACEMENT_MIN_GAP, computeShrinkage, roasStability, shrinkageByMarket, shrinkageDisplacement } from './shrinkage.js';
 export type { DisplacementRow, ShrinkageRow, StabilityRow } from './shrinkage.js';
 export { PPC_P_HIGH, PPC_P_LOW, posteriorPredictiveChecks } from './ppc.js';

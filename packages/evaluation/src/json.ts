@@ -92,6 +92,20 @@ export function evaluationToJson(r: EvaluationReport): Record<string, unknown> {
       observations: r.loo.numObs,
       scale: 'scaled target y / y_scale[market]',
     },
+    lift_tests: r.liftTests.map((t) => ({
+      market: t.market,
+      channel: t.channel,
+      start_t: t.startT,
+      end_t: t.endT,
+      delta_spend: t.deltaSpend,
+      lift: t.lift,
+      lift_se: t.liftSe,
+      implied_mean: t.implied.mean,
+      implied_sd: t.implied.sd,
+      implied_hdi_low: t.implied.hdiLow,
+      implied_hdi_high: t.implied.hdiHigh,
+      z: t.z,
+    })),
     recovery: r.recovery
       ? {
           coverage: r.recovery.coverage,

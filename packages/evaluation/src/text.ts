@@ -155,6 +155,28 @@ export function formatEvaluationText(r: EvaluationReport): string {
     out.push('');
   }
 
+  if (r.liftTests.length > 0) {
+    const agree = r.liftTests.filter((t) => Math.abs(t.z) <= 2).length;
+    out.push(`Lift tests: the model agrees with ${agree} of ${r.liftTests.length} (|z| ≤ 2; the tests are part of this fit, so this checks consistency)`);
+    out.push(
+      formatTable(
+        ['market', 'channel', 'weeks', 'extra spend/wk', 'measured lift', 'implied lift', '94% HDI', 'z'],
+        r.liftTests.map((t) => [
+          t.market,
+          t.channel,
+          `${t.startT}–${t.endT}`,
+          formatMoney(t.deltaSpend),
+          `${formatMoney(t.lift)} ± ${formatMoney(t.liftSe)}`,
+          formatMoney(t.implied.mean),
+          `[${formatMoney(t.implied.hdiLow)}, ${formatMoney(t.implied.hdiHigh)}]`,
+          num(t.z, 1),
+        ]),
+        [3, 4, 5, 6, 7],
+      ),
+      '',
+    );
+  }
+
   out.push(r.failureModes.length ? 'Things to look at:' : 'Things to look at: none flagged.');
   for (const f of r.failureModes.slice(0, 20)) out.push(`  - ${f.message}`);
   if (r.failureModes.length > 20) out.push(`  … and ${r.failureModes.length - 20} more (see --json)`);

@@ -41,6 +41,7 @@ it('exports exactly the documented names', () => {
     'formatTable',
     'gpdFit',
     'groundTruthSchema',
+    'liftTestChecks',
     'loadBacktest',
     'loadGroundTruth',
     'loadResults',

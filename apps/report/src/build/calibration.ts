@@ -5,10 +5,10 @@
 // market of each tested channel without and with the tests, and the effect multiplier over time
 // of every time-varying channel (`tv_multiplier[c,k]` at the knots of its random walk).
 import { addWeeks, TributaryError, weeksBetween } from '@tributary/data';
-import { rebuildModel, sha256Hex, summarizeDerived, type FittedModel, type ResultsFolder, type RoasRow } from '@tributary/evaluation';
+import { liftTestChecks, rebuildModel, sha256Hex, summarizeDerived, type FittedModel, type ResultsFolder, type RoasRow } from '@tributary/evaluation';
 import type { CalibrationInput, Estimate, LiftTestResult, RoasShiftChannel, TimeVaryingSeries } from '../types.js';
-import { findModelDirs, loadModelFolders, pooledDraws, thinIndices } from './results.js';
-import { estimate, mean, sd } from './stats.js';
+import { findModelDirs, loadModelFolders, pooledDraws } from './results.js';
+import { estimate } from './stats.js';
 import type { GroundTruthFile } from './truth.js';
 
 type ManifestLiftTest = NonNullable<ResultsFolder['manifest']['lift_tests']>[number];
@@ -71,19 +71,9 @@ export async function loadUncalibrated(dir: string, calibrated: ResultsFolder, c
   return { folder, fitted, roas, notes };
 }
 
-/** Model-implied lift of every test: mean, 94% HDI and sd over (at most `maxDraws`) posterior draws. */
-export function impliedLifts(folder: ResultsFolder, fitted: FittedModel, maxDraws: number): { implied: Estimate; sd: number }[] {
-  const J = fitted.model.liftTests.length;
-  if (J === 0) return [];
-  const draws = pooledDraws(folder);
-  const idx = thinIndices(draws.numDraws, maxDraws);
-  const values = Array.from({ length: J }, () => new Float64Array(idx.length));
-  const out = new Float64Array(J);
-  idx.forEach((s, k) => {
-    fitted.model.liftTestPredictions(draws.row(s), out);
-    for (let j = 0; j < J; j++) values[j]![k] = out[j]!;
-  });
-  return values.map((v) => ({ implied: estimate(v) ?? { mean: mean(v), lower: NaN, upper: NaN }, sd: sd(v) }));
+/** Model-implied lift of every test: mean, 94% HDI and sd over the posterior draws (@tributary/evaluation). */
+export function impliedLifts(folder: ResultsFolder, fitted: FittedModel): { implied: Estimate; sd: number }[] {
+  return liftTestChecks(folder, fitted.model).map((c) => ({ implied: { mean: c.implied.mean, lower: c.implied.hdiLow, upper: c.implied.hdiHigh }, sd: c.implied.sd }));
 }
 
 const zScore = (implied: number, impliedSd: number, lift: number, se: number) => (implied - lift) / Math.sqrt(se * se + (Number.isFinite(impliedSd) ? impliedSd * impliedSd : 0));
@@ -99,7 +89,6 @@ export interface CalibrationBuild {
   /** True ROAS [g][c] in report order. */
   truthRoas?: readonly (readonly number[])[];
   uncalibrated?: UncalibratedFit;
-  maxDraws: number;
 }
 
 /** The section's input, or undefined when no folder has lift tests or time-varying effects. */
@@ -112,9 +101,9 @@ export function buildCalibrationInput(b: CalibrationBuild): CalibrationInput | u
   const folder = b.folders[ci]!;
   const fitted = b.fitted[ci]!;
   const tests = folder.manifest.lift_tests ?? [];
-  const implied = impliedLifts(folder, fitted, b.maxDraws);
+  const implied = impliedLifts(folder, fitted);
   const u = b.uncalibrated;
-  const impliedU = u ? impliedLifts(u.folder, u.fitted, b.maxDraws) : undefined;
+  const impliedU = u ? impliedLifts(u.folder, u.fitted) : undefined;
   const liftTests: LiftTestResult[] = tests.map((t, j) => {
     const im = implied[j]!;
     const truth = trueLift(b.truth, t);
