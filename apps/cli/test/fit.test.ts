@@ -91,6 +91,7 @@ describe('tributary fit', () => {
     expect(ev.code).toBe(0);
     expect(ev.stdout).toContain('ROAS');
     expect(ev.stdout).toMatch(/Lift tests: the model agrees with [01] of 1/);
+    expect(ev.stdout).toMatch(/Time-varying meta_spend: effect multiplier ×[\d.]+ \(knot \d+\) to ×[\d.]+ \(knot \d+\) over \d+ knots; random-walk step sd/);
     const evJson = JSON.parse((await run(['evaluate', join('cal', 'hierarchical'), '--json'], dir)).stdout);
     expect(evJson.lift_tests).toHaveLength(1);
     const check = evJson.lift_tests[0];

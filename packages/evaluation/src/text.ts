@@ -4,6 +4,7 @@
  */
 import type { ModelComparison } from './comparison.js';
 import type { EvaluationReport } from './evaluate.js';
+import type { SummaryRow } from '@tributary/sampler';
 
 /** Aligns rows under a header; columns listed in `right` are right-aligned. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], right: readonly number[] = []): string {
@@ -155,6 +156,9 @@ export function formatEvaluationText(r: EvaluationReport): string {
     out.push('');
   }
 
+  const tv = timeVaryingText(r);
+  if (tv.length > 0) out.push(...tv, '');
+
   if (r.liftTests.length > 0) {
     const agree = r.liftTests.filter((t) => Math.abs(t.z) <= 2).length;
     out.push(`Lift tests: the model agrees with ${agree} of ${r.liftTests.length} (|z| ≤ 2; the tests are part of this fit, so this checks consistency)`);
@@ -265,4 +269,28 @@ export function formatComparisonText(c: ModelComparison): string {
 function meanOf(xs: readonly number[]): number {
   const f = xs.filter((x) => Number.isFinite(x));
   return f.length ? f.reduce((a, b) => a + b, 0) / f.length : NaN;
+}
+
+/** One line per time-varying channel: the range of its multiplier over the knots, and tv_sigma. */
+function timeVaryingText(r: EvaluationReport): string[] {
+  const knots = new Map<string, SummaryRow[]>();
+  for (const row of r.summary) {
+    const m = /^tv_multiplier\[(.+),(\d+)\]$/.exec(row.name);
+    if (!m) continue;
+    const list = knots.get(m[1]!) ?? [];
+    list[Number(m[2]) - 1] = row;
+    knots.set(m[1]!, list);
+  }
+  const lines: string[] = [];
+  for (const [channel, rows] of knots) {
+    const lo = rows.reduce((a, b) => (b.mean < a.mean ? b : a));
+    const hi = rows.reduce((a, b) => (b.mean > a.mean ? b : a));
+    const sigma = r.summary.find((x) => x.name === `tv_sigma[${channel}]`);
+    lines.push(
+      `Time-varying ${channel}: effect multiplier ×${num(lo.mean)} (knot ${rows.indexOf(lo) + 1}) to ×${num(hi.mean)} (knot ${rows.indexOf(hi) + 1}) over ${rows.length} knots` +
+        (sigma ? `; random-walk step sd ${num(sigma.mean, 3)} ${range(sigma.hdiLower, sigma.hdiUpper, 3)}` : ''),
+    );
+  }
+  if (lines.length > 0) lines.unshift('Time-varying effects (posterior mean multiplier at the knots; 1 = the average effect):');
+  return lines;
 }
