@@ -298,6 +298,8 @@ export interface BacktestSeries {
 export interface BacktestInput {
   /** The model kind that was backtested. */
   model: string;
+  /** Options of that model beyond the defaults, e.g. "time-varying meta_spend, lift tests" ('' for none). */
+  variant?: string;
   horizon: number;
   /** e.g. "4 chains × 500 draws after 500 warmup, seed 42". */
   settings: string;

@@ -78,6 +78,9 @@ describe('backtest section', () => {
     expect(section).toContain('PL not scored (only 5 training weeks)');
     expect(section).toContain('Fold 2 sampled with 3 divergent transitions;');
     expect(section).not.toContain('Fold 1 sampled');
+    expect(section).toContain('The hierarchical model was refitted');
+    const tv = renderReport({ ...minimalInput(), backtest: { ...backtestInput(), variant: 'time-varying meta_spend, lift tests' } });
+    expect(tv).toContain('The hierarchical model (time-varying meta_spend, lift tests) was refitted');
     expect(section).toContain('5.0%'); // overall MAPE in the key message
     expect(html).toContain('Forecasts'); // in the summary
     // Without it, the sections keep their usual numbers.

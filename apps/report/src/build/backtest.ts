@@ -33,8 +33,16 @@ export function buildBacktestInput(file: BacktestFile): BacktestInput {
     series.push({ market, dates, observed: rows.map((r) => r.observed), mean: rows.map((r) => r.mean), lower: rows.map((r) => r.lower), upper: rows.map((r) => r.upper) });
   }
   const s = file.settings;
+  const extra = s as { learn_transforms?: unknown; likelihood?: unknown; time_varying?: { channels?: unknown } | null; lift_tests_file?: unknown };
+  const variant = [
+    Array.isArray(extra.time_varying?.channels) ? `time-varying ${extra.time_varying.channels.join(', ')}` : '',
+    extra.learn_transforms === true ? 'learned transforms' : '',
+    extra.likelihood === 'student-t' ? 'Student-t likelihood' : '',
+    typeof extra.lift_tests_file === 'string' ? 'lift tests' : '',
+  ].filter((x) => x !== '');
   return {
     model: file.model,
+    ...(variant.length > 0 ? { variant: variant.join(', ') } : {}),
     horizon: s.horizon,
     settings: `${s.folds} fold${s.folds === 1 ? '' : 's'} of ${s.horizon} weeks, ${s.chains} chain${s.chains === 1 ? '' : 's'} × ${s.draws} draws after ${s.warmup} warmup, seed ${s.seed}`,
     folds: file.folds.map((f) => {

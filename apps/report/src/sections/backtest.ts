@@ -22,7 +22,7 @@ export function renderBacktestSection(input: ReportInput, bt: BacktestInput): st
   const color = modelColor(bt.model);
   const all = weighted(bt.overall);
   const lead =
-    `The ${bt.model} model was refitted ${bt.folds.length} time${bt.folds.length === 1 ? '' : 's'}, each time on the data before a cutoff only, and asked to predict the revenue of the next ${bt.horizon} weeks from the spend that actually happened there. ` +
+    `The ${escapeHtml(bt.model)} model${bt.variant ? ` (${escapeHtml(bt.variant)})` : ''} was refitted ${bt.folds.length} time${bt.folds.length === 1 ? '' : 's'}, each time on the data before a cutoff only, and asked to predict the revenue of the next ${bt.horizon} weeks from the spend that actually happened there. ` +
     'A model that only fits its own past well but predicts badly is over-fitting; one whose 94% bands hold about 94% of the unseen weeks is honest about its uncertainty.';
   const key = callout(
     `<p>Over ${all.weeks} held-out market-weeks the model's forecast was off by <strong>${escapeHtml(pct(all.mape))}</strong> on average (MAPE), against ${escapeHtml(pct(all.naiveLastMape))} for carrying the last week forward and ${escapeHtml(pct(all.naiveMeanMape))} for the historical average; ` +
