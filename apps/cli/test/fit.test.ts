@@ -61,6 +61,7 @@ describe('tributary fit', () => {
       ['--metric', 'full'],
       ['--time-varying', 'billboards'],
       ['--knot-every', '0'],
+      ['--knot-every', '200'],
     ] as const) {
       const extra = flag === '--knot-every' ? ['--time-varying', 'meta'] : [];
       const res = await run(['fit', 'data/volta_marketing.csv', flag, value, ...extra], dir);

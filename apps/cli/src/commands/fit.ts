@@ -230,7 +230,13 @@ export function parseTimeVarying(value: unknown, every: unknown, panel: Panel): 
     if (found === undefined) throw new CliUsageError(`--time-varying: "${name}" is not a channel of the data (${panel.channels.join(', ')})`);
     return found;
   });
-  return { channels, knotEvery: intOption(every, 'knot-every', 1, 520) };
+  const knotEvery = intOption(every, 'knot-every', 1, 520);
+  if (Math.ceil(panel.tMax / knotEvery) + 1 < 3) {
+    throw new CliUsageError(
+      `--knot-every ${knotEvery} leaves fewer than 3 knots over the data's ${panel.tMax + 1} weeks; use --knot-every ${Math.max(1, Math.floor(panel.tMax / 2))} or less`,
+    );
+  }
+  return { channels, knotEvery };
 }
 
 function parseKinds(value: string): ModelKind[] {
