@@ -61,7 +61,7 @@ import { writeDirAtomic } from '../util/atomic.js';
 import { csvField, csvNumber } from '../util/csv.js';
 import { ProgressDisplay } from '../util/progress.js';
 import { packageVersion } from '../util/versions.js';
-import { constrainDraws, liftInput, parseTimeVarying } from './fit.js';
+import { constrainDraws, liftInput, MODEL_OPTIONS, parseTimeVarying } from './fit.js';
 import { dataOptions } from './validate.js';
 
 const KINDS: readonly ModelKind[] = ['pooled', 'unpooled', 'hierarchical'];
@@ -77,20 +77,13 @@ export const backtestCommand: CommandSpec = {
     folds: { type: 'string', valueName: 'N', description: 'Number of folds (held-out windows, the last one ending at the last date).', default: '3' },
     horizon: { type: 'string', valueName: 'WEEKS', description: 'Weeks held out after each cutoff (cutoffs are this far apart).', default: '8' },
     'min-train': { type: 'string', valueName: 'WEEKS', description: 'Weeks of data the first fold must train on, at least.', default: '26' },
-    target: { type: 'string', valueName: 'NAME', description: 'Target column.', default: 'streaming_revenue' },
-    channels: { type: 'string', valueName: 'A,B', description: 'Media spend columns (default: every *_spend column).' },
-    controls: { type: 'string', valueName: 'C,D', description: 'Control columns entering linearly.' },
+    ...MODEL_OPTIONS,
+    'lift-tests': { ...MODEL_OPTIONS['lift-tests'], description: 'Experiments as in fit; a fold uses those that end before its cutoff.' },
     chains: { type: 'string', valueName: 'N', description: 'Number of chains per fold.', default: '4' },
     warmup: { type: 'string', valueName: 'N', description: 'Warmup iterations per chain.', default: '500' },
     draws: { type: 'string', valueName: 'N', description: 'Post-warmup draws per chain.', default: '500' },
     seed: { type: 'string', valueName: 'N', description: 'Random seed; the same seed gives identical output.', default: '42' },
     'target-accept': { type: 'string', valueName: 'P', description: 'Target acceptance of step-size adaptation, in (0, 1).', default: '0.8' },
-    likelihood: { type: 'string', valueName: 'KIND', description: 'normal or student-t (ν = 5).', default: 'normal' },
-    'learn-transforms': { type: 'boolean', description: 'Learn adstock α and Hill K, S per channel.' },
-    priors: { type: 'string', valueName: 'FILE', description: 'JSON or YAML file overriding the default priors.' },
-    'lift-tests': { type: 'string', valueName: 'FILE', description: 'Experiments as in fit; a fold uses those that end before its cutoff.' },
-    'time-varying': { type: 'string', valueName: 'A,B', description: 'Channels with a time-varying effect, as in fit.' },
-    'knot-every': { type: 'string', valueName: 'WEEKS', description: 'Weeks between knots of the time-varying random walk.', default: '4' },
     parallel: { type: 'string', valueName: 'N', description: 'Worker threads (0 = run chains in this thread; default: one per core).' },
     out: { type: 'string', valueName: 'DIR', description: 'Output folder (backtest.json, scores.csv).', default: 'backtest' },
     quiet: { type: 'boolean', description: 'No progress output.' },

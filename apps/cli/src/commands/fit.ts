@@ -7,7 +7,7 @@ import { buildPanel, parseMarketingCsv, readLiftTests, TributaryError, type Lift
 import { buildModel, loadPriors, modelWorkerTarget, type BuildModelOptions, type Model, type ModelKind } from '@tributary/models';
 import { diagnoseResults, parseManifest, type DiagnosticsReport } from '@tributary/evaluation';
 import { formatSummaryCsv, sample, summarize, type Posterior } from '@tributary/sampler';
-import { CliUsageError, intOption, type CommandSpec } from '../command.js';
+import { CliUsageError, intOption, type CommandSpec, type OptionSpec } from '../command.js';
 import { writeDirAtomic } from '../util/atomic.js';
 import { formatDrawsCsv } from '../util/csv.js';
 import { ProgressDisplay } from '../util/progress.js';
@@ -16,15 +16,30 @@ import { dataOptions } from './validate.js';
 
 const KINDS: readonly ModelKind[] = ['pooled', 'unpooled', 'hierarchical'];
 
+/** Data and model options that `fit` and `backtest` share (same names, meanings and defaults). */
+export const MODEL_OPTIONS = {
+  target: { type: 'string', valueName: 'NAME', description: 'Target column.', default: 'streaming_revenue' },
+  channels: { type: 'string', valueName: 'A,B', description: 'Media spend columns (default: every *_spend column).' },
+  controls: { type: 'string', valueName: 'C,D', description: 'Control columns entering linearly.' },
+  likelihood: { type: 'string', valueName: 'KIND', description: 'normal or student-t (ν = 5).', default: 'normal' },
+  'learn-transforms': { type: 'boolean', description: 'Learn adstock α and Hill K, S per channel.' },
+  priors: { type: 'string', valueName: 'FILE', description: 'JSON or YAML file overriding the default priors (incl. ROAS priors: roas: { channel: { mean, sd } }).' },
+  'lift-tests': {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'CSV of experiments (market,channel,start,end,delta_spend,lift,lift_se); each adds a likelihood term through adstock and saturation.',
+  },
+  'time-varying': { type: 'string', valueName: 'A,B', description: 'Channels whose effect may drift over time (random-walk multiplier, pooled across markets).' },
+  'knot-every': { type: 'string', valueName: 'WEEKS', description: 'Weeks between knots of the time-varying random walk.', default: '4' },
+} as const satisfies Record<string, OptionSpec>;
+
 export const fitCommand: CommandSpec = {
   name: 'fit',
   summary: 'Fit pooled, unpooled and/or hierarchical models with NUTS and write results/<model>/.',
   positionals: [{ name: 'FILE', description: 'Long CSV, one row per market-week (validated first).', required: true }],
   options: {
     model: { type: 'string', valueName: 'KIND', description: 'pooled, unpooled, hierarchical or all.', default: 'hierarchical' },
-    target: { type: 'string', valueName: 'NAME', description: 'Target column.', default: 'streaming_revenue' },
-    channels: { type: 'string', valueName: 'A,B', description: 'Media spend columns (default: every *_spend column).' },
-    controls: { type: 'string', valueName: 'C,D', description: 'Control columns entering linearly.' },
+    ...MODEL_OPTIONS,
     chains: { type: 'string', valueName: 'N', description: 'Number of chains.', default: '4' },
     warmup: { type: 'string', valueName: 'N', description: 'Warmup iterations per chain.', default: '1000' },
     draws: { type: 'string', valueName: 'N', description: 'Post-warmup draws per chain.', default: '1000' },
@@ -32,16 +47,6 @@ export const fitCommand: CommandSpec = {
     'target-accept': { type: 'string', valueName: 'P', description: 'Target acceptance of step-size adaptation, in (0, 1).', default: '0.8' },
     'max-treedepth': { type: 'string', valueName: 'N', description: 'Maximum NUTS tree depth.', default: '10' },
     metric: { type: 'string', valueName: 'KIND', description: 'Adapted metric: diag or dense.', default: 'diag' },
-    likelihood: { type: 'string', valueName: 'KIND', description: 'normal or student-t (ν = 5).', default: 'normal' },
-    'learn-transforms': { type: 'boolean', description: 'Learn adstock α and Hill K, S per channel.' },
-    priors: { type: 'string', valueName: 'FILE', description: 'JSON or YAML file overriding the default priors (incl. ROAS priors: roas: { channel: { mean, sd } }).' },
-    'lift-tests': {
-      type: 'string',
-      valueName: 'FILE',
-      description: 'CSV of experiments (market,channel,start,end,delta_spend,lift,lift_se); each adds a likelihood term through adstock and saturation.',
-    },
-    'time-varying': { type: 'string', valueName: 'A,B', description: 'Channels whose effect may drift over time (random-walk multiplier, pooled across markets).' },
-    'knot-every': { type: 'string', valueName: 'WEEKS', description: 'Weeks between knots of the time-varying random walk.', default: '4' },
     parallel: { type: 'string', valueName: 'N', description: 'Worker threads (0 = run chains in this thread; default: one per core).' },
     out: { type: 'string', valueName: 'DIR', description: 'Results folder; each model goes to DIR/<model>/.', default: 'results' },
     name: { type: 'string', valueName: 'NAME', description: 'Sub-folder name instead of the model kind (one model only), e.g. hierarchical-tv to compare variants.' },
