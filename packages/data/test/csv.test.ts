@@ -3,35 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DataValidationError, TributaryError, parseMarketingCsv, readMarketingCsv } from '../src/index.js';
-import type { DataOptions, DataProblem } from '../src/index.js';
-import { dropColumn, dropLines, setCell, thrown, toCsv, validTable, type CsvTable } from './helpers.js';
+import type { DataOptions } from '../src/index.js';
+import { dropColumn, dropLines, expectProblem, setCell, toCsv, validTable, validationError, type CsvTable } from './helpers.js';
 
 function rejection(text: string, options?: DataOptions): DataValidationError {
-  const err = thrown(() => parseMarketingCsv(text, options));
-  expect(err).toBeInstanceOf(DataValidationError);
-  expect(err).toBeInstanceOf(TributaryError);
-  expect((err as DataValidationError).code).toBe('DATA_INVALID');
-  return err as DataValidationError;
-}
-
-interface Expected {
-  line: number | null;
-  column: string | null;
-  value: string | null;
-  says: RegExp;
-}
-
-/** Asserts that exactly one problem matches and that its message names line, column and value. */
-function expectProblem(err: DataValidationError, e: Expected): DataProblem {
-  const found = err.problems.filter((p) => p.line === e.line && p.column === e.column && e.says.test(p.message));
-  expect(found, err.message).toHaveLength(1);
-  const p = found[0]!;
-  expect(p.value).toBe(e.value);
-  if (e.line !== null) expect(p.message).toContain(`line ${e.line}`);
-  if (e.column !== null) expect(p.message).toContain(`column ${e.column}`);
-  if (e.value !== null && e.value !== '') expect(p.message).toContain(`"${e.value}"`);
-  expect(err.message).toContain(p.message);
-  return p;
+  return validationError(() => parseMarketingCsv(text, options));
 }
 
 /** The single problem of a file with one mistake at (line, column): `cell` as written, `value` as read. */

@@ -1,5 +1,8 @@
-// Test helpers: build small CSV files as header + rows of cell texts, edit them by file line.
+// Test helpers: build small CSV files as header + rows of cell texts, edit them by file line;
+// check validation errors (the error type and that each problem names line, column and value).
+import { expect } from 'vitest';
 import { addWeeks } from '../src/dates.js';
+import { DataValidationError, TributaryError, type DataProblem } from '../src/index.js';
 
 export interface CsvTable {
   header: string[];
@@ -73,4 +76,36 @@ export function thrown(f: () => unknown): unknown {
     return err;
   }
   throw new Error('expected a throw');
+}
+
+/** The DataValidationError (code DATA_INVALID) that `f` throws. */
+export function validationError(f: () => unknown): DataValidationError {
+  const err = thrown(f);
+  expect(err).toBeInstanceOf(DataValidationError);
+  expect(err).toBeInstanceOf(TributaryError);
+  expect((err as DataValidationError).code).toBe('DATA_INVALID');
+  return err as DataValidationError;
+}
+
+export interface ExpectedProblem {
+  line: number | null;
+  column: string | null;
+  value: string | null;
+  says: RegExp;
+}
+
+/**
+ * Asserts that exactly one problem matches and that its message names line, column and value
+ * and is part of the error's message; returns it.
+ */
+export function expectProblem(err: DataValidationError, e: ExpectedProblem): DataProblem {
+  const found = err.problems.filter((p) => p.line === e.line && p.column === e.column && e.says.test(p.message));
+  expect(found, err.message).toHaveLength(1);
+  const p = found[0]!;
+  expect(p.value).toBe(e.value);
+  if (e.line !== null) expect(p.message).toContain(`line ${e.line}`);
+  if (e.column !== null) expect(p.message).toContain(`column ${e.column}`);
+  if (e.value !== null && e.value !== '') expect(p.message).toContain(`"${e.value}"`);
+  expect(err.message).toContain(p.message);
+  return p;
 }
