@@ -185,6 +185,29 @@ function missingColumnHint(name: string, header: readonly string[]): string {
   return similar === undefined ? '' : ` (found "${similar}"; column names are case-sensitive)`;
 }
 
+/**
+ * The header record of a CSV read by `readRecords`, or a DataValidationError (line 1) when the
+ * file is empty (`emptyMessage`) or its header is one column holding another delimiter (`;`,
+ * tab, `|`: the file is not comma-separated). Shared by the marketing and lift-test readers.
+ */
+export function headerOf(records: readonly string[][], file: string | undefined, emptyMessage: string): string[] {
+  const headerRecord = records[0];
+  if (headerRecord === undefined) throw new DataValidationError([dataProblem(1, null, null, emptyMessage)], [], file);
+  const onlyColumn = headerRecord.length === 1 ? (headerRecord[0] ?? '') : '';
+  const otherDelimiter = [';', '\t', '|'].find((d) => onlyColumn.includes(d));
+  if (otherDelimiter !== undefined) {
+    const shown = otherDelimiter === '\t' ? 'tab' : `"${otherDelimiter}"`;
+    const problem = dataProblem(
+      1,
+      null,
+      null,
+      `the header is a single column "${onlyColumn}": the file looks ${shown}-separated, but Tributary reads comma-separated files — save it as CSV with commas between values (and dots as decimal points).`,
+    );
+    throw new DataValidationError([problem], [], file);
+  }
+  return headerRecord;
+}
+
 function resolveColumns(
   header: string[],
   opts: ResolvedDataOptions,
@@ -295,28 +318,11 @@ function parseText(text: string, options: DataOptions | undefined, file: string 
   const problems: DataProblem[] = [];
   const warnings: string[] = [];
 
-  const headerRecord = records[0];
-  if (headerRecord === undefined) {
-    const problem = dataProblem(
-      1,
-      null,
-      null,
-      'the file is empty; expected a header line such as "date,country,meta_spend,streaming_revenue" followed by one row per market-week.',
-    );
-    throw new DataValidationError([problem], [], file);
-  }
-  const onlyColumn = headerRecord.length === 1 ? (headerRecord[0] ?? '') : '';
-  const otherDelimiter = [';', '\t', '|'].find((d) => onlyColumn.includes(d));
-  if (otherDelimiter !== undefined) {
-    const shown = otherDelimiter === '\t' ? 'tab' : `"${otherDelimiter}"`;
-    const problem = dataProblem(
-      1,
-      null,
-      null,
-      `the header is a single column "${onlyColumn}": the file looks ${shown}-separated, but Tributary reads comma-separated files — save it as CSV with commas between values (and dots as decimal points).`,
-    );
-    throw new DataValidationError([problem], [], file);
-  }
+  const headerRecord = headerOf(
+    records,
+    file,
+    'the file is empty; expected a header line such as "date,country,meta_spend,streaming_revenue" followed by one row per market-week.',
+  );
   const layout = resolveColumns(headerRecord, opts, problems, warnings);
   const { header, dateIndex, countryIndex, targetIndex, channelIndex, controlIndex } = layout;
   const numRecords = records.length;

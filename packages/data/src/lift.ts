@@ -10,7 +10,7 @@
  * `DataValidationError` lists them all, sorted by line.
  */
 import * as z from 'zod';
-import { readRecords } from './csv.js';
+import { headerOf, readRecords } from './csv.js';
 import { formatIsoDay, ISO_DATE_PATTERN, parseIsoDay, weekdayName } from './dates.js';
 import { DataValidationError, TributaryError, dataProblem, type DataProblem } from './errors.js';
 import { readTextFile } from './files.js';
@@ -280,28 +280,11 @@ function parseText(text: string, panel: LiftTestPanel, file: string | undefined)
   const problems: DataProblem[] = [];
   const warnings: string[] = [];
 
-  const headerRecord = records[0];
-  if (headerRecord === undefined) {
-    const problem = dataProblem(
-      1,
-      null,
-      null,
-      `the file is empty: it has no experiments; expected a header line "${EXAMPLE_HEADER}" followed by one row per lift test.`,
-    );
-    throw new DataValidationError([problem], [], file);
-  }
-  const onlyColumn = headerRecord.length === 1 ? (headerRecord[0] ?? '') : '';
-  const otherDelimiter = [';', '\t', '|'].find((d) => onlyColumn.includes(d));
-  if (otherDelimiter !== undefined) {
-    const shown = otherDelimiter === '\t' ? 'tab' : `"${otherDelimiter}"`;
-    const problem = dataProblem(
-      1,
-      null,
-      null,
-      `the header is a single column "${onlyColumn}": the file looks ${shown}-separated, but Tributary reads comma-separated files — save it as CSV with commas between values (and dots as decimal points).`,
-    );
-    throw new DataValidationError([problem], [], file);
-  }
+  const headerRecord = headerOf(
+    records,
+    file,
+    `the file is empty: it has no experiments; expected a header line "${EXAMPLE_HEADER}" followed by one row per lift test.`,
+  );
   const layout = resolveHeader(headerRecord, problems);
   if (records.length === 1) {
     problems.push(dataProblem(1, null, null, `the file has a header but no experiments; add one row per lift test (${EXAMPLE_HEADER}).`));
