@@ -2,9 +2,10 @@
  * Reading and validating the long marketing CSV of model-spec.md §1 (one row per market-week).
  *
  * Pipeline: options (zod) → csv-parse (`csv-parse/sync`) → header roles → per-row cell schema
- * (zod tuple) → cross-row rules (markets, duplicates, weekly grid, common weekday, minimum rows,
- * zero-spend channels) → `MarketingData`. Every problem is collected; if there is any, a single
- * `DataValidationError` lists them all, sorted by line.
+ * (zod tuple, including the magnitude limit |x| ≤ 1e15 of schema.ts) → cross-row rules (markets,
+ * duplicates, weekly grid, common weekday, minimum rows, zero-spend channels, constant target) →
+ * `MarketingData`. Every problem is collected; if there is any, a single `DataValidationError`
+ * lists them all, sorted by line.
  */
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import { DataValidationError, dataProblem, type DataProblem } from './errors.js';
@@ -488,16 +489,35 @@ function parseText(text: string, options: DataOptions | undefined, file: string 
     }
   }
 
-  // ---- target identically zero in a market (its scale, the mean target, would be 0) ----
+  // ---- target constant in a market or in the whole file ----
+  // All 0: the market's scale, its mean target, would be 0. Any other constant: nothing varies
+  // for spend, trend and seasonality to explain, and the fit does not converge (issue 12: 58%
+  // divergent transitions, R-hat 3). Numbers are compared as read ("1e3" equals "1000").
   if (targetIndex >= 0 && isColumnBad[targetIndex] === 0) {
-    for (const m of markets) {
-      if (m.recs.length === 0) continue;
-      const isAllZero = m.recs.every((r) => values[r * S + C] === 0);
-      if (isAllZero) {
+    const targetOf = (r: number): number => values[r * S + C] as number;
+    const isConstant = (recs: readonly number[]): boolean => recs.every((r) => targetOf(r) === targetOf(recs[0] as number));
+    const allRecs = markets.flatMap((m) => m.recs);
+    if (markets.length > 1 && isConstant(allRecs)) {
+      // One problem for the column instead of one per market.
+      const value = targetOf(allRecs[0] as number);
+      problems.push(
+        dataProblem(1, opts.target, null, `${opts.target} is ${value} in every row of the file (all ${allRecs.length} rows, ${markets.length} markets); a target that never changes cannot be modelled — check that ${opts.target} is the right target column (choose another with --target NAME) and that its values were exported correctly.`),
+      );
+    } else {
+      for (const m of markets) {
+        if (m.recs.length === 0) continue;
         const r0 = m.recs[0] as number;
-        problems.push(
-          dataProblem(lineOf(r0), opts.target, null, `market "${m.name}" has ${opts.target} = 0 in every row; the target is scaled by each market's mean, which must be > 0 — check the column or remove the market.`),
-        );
+        if (targetOf(r0) === 0 && isConstant(m.recs)) {
+          problems.push(
+            dataProblem(lineOf(r0), opts.target, null, `market "${m.name}" has ${opts.target} = 0 in every row; the target is scaled by each market's mean, which must be > 0 — check the column or remove the market.`),
+          );
+        } else if (m.recs.length > 1 && isConstant(m.recs)) {
+          // (a 1-row market is constant trivially; the minimum-rows rule reports it)
+          const text = records[r0]?.[targetIndex] ?? '';
+          problems.push(
+            dataProblem(lineOf(r0), opts.target, text, `value "${text}" in all ${m.recs.length} rows of market "${m.name}": the target never changes within the market, so there is nothing for spend, trend and seasonality to explain and the fit does not converge — check the column, or drop the market's rows.`),
+          );
+        }
       }
     }
   }

@@ -25,6 +25,7 @@ import { parseIsoDay } from './dates.js';
 import { fourierFeatures, FOURIER_ORDER, trendFeature } from './features.js';
 import { marketWarnings, type MarketingData, type MarketingRow } from './csv.js';
 import { constantControlWarning, mergeWarnings } from './warnings.js';
+import { MAX_ABS_VALUE, MAX_ABS_VALUE_TEXT } from './schema.js';
 
 /** Number of Fourier features per observed row (order 2 → 4). */
 export const NUM_FOURIER_FEATURES = 2 * FOURIER_ORDER;
@@ -177,12 +178,13 @@ function checkData(data: MarketingData): { firstDay: number; rowMarket: Int32Arr
     rowMarket[i] = g ?? -1;
     if (row.spend.length !== C) at(null, null, `the row has ${row.spend.length} spend values but there are ${C} channels.`);
     if (row.controls.length !== K) at(null, null, `the row has ${row.controls.length} control values but there are ${K} controls.`);
+    // The magnitude limit of the CSV cells (MAX_ABS_VALUE, see schema.ts) holds for hand-made data too.
     row.spend.forEach((v, c) => {
-      if (!(v >= 0 && v < Infinity)) at(data.channels[c] ?? null, String(v), `spend must be a finite number ≥ 0.`);
+      if (!(v >= 0 && v <= MAX_ABS_VALUE)) at(data.channels[c] ?? null, String(v), `spend must be a finite number ≥ 0 and at most ${MAX_ABS_VALUE_TEXT}.`);
     });
-    if (!(row.target >= 0 && row.target < Infinity)) at(data.target, String(row.target), `the target must be a finite number ≥ 0.`);
+    if (!(row.target >= 0 && row.target <= MAX_ABS_VALUE)) at(data.target, String(row.target), `the target must be a finite number ≥ 0 and at most ${MAX_ABS_VALUE_TEXT}.`);
     row.controls.forEach((v, k) => {
-      if (!Number.isFinite(v)) at(data.controls[k] ?? null, String(v), `a control must be a finite number.`);
+      if (!(Math.abs(v) <= MAX_ABS_VALUE)) at(data.controls[k] ?? null, String(v), `a control must be a finite number between -${MAX_ABS_VALUE_TEXT} and ${MAX_ABS_VALUE_TEXT}.`);
     });
     let day = dayOf.get(row.date);
     if (day === undefined) {

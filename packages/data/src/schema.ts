@@ -116,24 +116,46 @@ function unparsableNumber(input: unknown, kind: 'spend' | 'target' | 'control'):
   return `value ${quote(text)} is not a number; write plain decimals like 1200 or 1.2e3 (no currency signs, units or thousands separators) — fix the cell.`;
 }
 
+/**
+ * Largest magnitude accepted for a spend, target or control value: |x| ≤ 1e15.
+ *
+ * Why 1e15: the data and model code sum columns, square deviations and multiply sums
+ * (means, standard deviations, scales, ROI totals). With |x| ≤ 1e15 a deviation from the mean is
+ * at most 2e15 and its square at most 4e30, so a sum of squares over n rows stays below n · 4e30
+ * — finite (the double limit is 1.8e308) for any n below 1e277, i.e. for any file; a sum over n
+ * rows stays below n · 1e15, and even the product of two such sums below n² · 1e30. Every
+ * integer up to 1e15 is also exact in a double (2^53 ≈ 9.0e15). No real weekly spend or revenue
+ * comes near it (1e15 is a quadrillion; world GDP is about 1e14 US dollars a year), so a larger
+ * value is a unit mistake or a placeholder such as 1e308 — rescaling the column fixes it.
+ */
+export const MAX_ABS_VALUE = 1e15;
+
+/** `MAX_ABS_VALUE` as it is written in messages. */
+export const MAX_ABS_VALUE_TEXT = '1e15';
+
+function tooLarge(input: unknown, kind: 'spend' | 'target' | 'control'): string {
+  const text = quote(input);
+  if (!Number.isFinite(Number(input))) return `value ${text} is too large to be a finite number — fix the cell.`;
+  const range = kind === 'control' ? `between -${MAX_ABS_VALUE_TEXT} and ${MAX_ABS_VALUE_TEXT}` : `at most ${MAX_ABS_VALUE_TEXT}`;
+  return `value ${text} is too large: ${describeWhat(kind)} must be ${range} (sums and squares of larger values overflow) — rescale the column (e.g. to thousands of euros) before fitting, or fix the cell.`;
+}
+
 function numberCell(kind: 'spend' | 'target' | 'control'): z.ZodType<string> {
   const shaped = z.string().regex(NUMBER_PATTERN, { error: (iss) => unparsableNumber(iss.input, kind), abort: true });
   if (kind === 'control') {
-    return shaped.refine((s) => Number.isFinite(Number(s)), {
-      error: (iss) => `value ${quote(iss.input)} is too large to be a finite number — fix the cell.`,
-    });
+    return shaped.refine((s) => Math.abs(Number(s)) <= MAX_ABS_VALUE, { error: (iss) => tooLarge(iss.input, kind) });
   }
   const what = kind === 'spend' ? 'spend' : 'the target';
   return shaped.refine(
     (s) => {
       const v = Number(s);
-      return v >= 0 && v < Infinity;
+      return v >= 0 && v <= MAX_ABS_VALUE;
     },
     {
       error: (iss) =>
         Number(iss.input) < 0
           ? `value ${quote(iss.input)} is negative; ${what} must be ≥ 0 — fix the row or remove it.`
-          : `value ${quote(iss.input)} is too large to be a finite number — fix the cell.`,
+          : tooLarge(iss.input, kind),
     },
   );
 }

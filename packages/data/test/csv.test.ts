@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DataValidationError, TributaryError, parseMarketingCsv, readMarketingCsv } from '../src/index.js';
+import { DataValidationError, TributaryError, buildPanel, formatSummary, parseMarketingCsv, readMarketingCsv, summarizeDataset } from '../src/index.js';
 import type { DataOptions } from '../src/index.js';
 import { dropColumn, dropLines, expectProblem, setCell, toCsv, validTable, validationError, type CsvTable } from './helpers.js';
 
@@ -322,6 +322,130 @@ describe('parseMarketingCsv: rejections name line, column and value', () => {
       'option controls: "date" is the date column and cannot be used as controls.',
       'option controls: "meta_spend" is listed as a channel and as a control; choose one.',
     ]);
+  });
+});
+
+describe('parseMarketingCsv: values too large for the sums, and constant targets (issue 12)', () => {
+  const withPrice = validTable({ extraColumns: ['price'] });
+  const priceRejection = (t: CsvTable): DataValidationError => rejection(toCsv(t), { controls: ['price'] });
+
+  test('1e308 in a spend column', () => {
+    const err = rejection(toCsv(setCell(base, 5, 'meta_spend', '1e308')));
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]!.message).toBe(
+      'line 5, column meta_spend: value "1e308" is too large: spend must be at most 1e15 (sums and squares of larger values overflow) — rescale the column (e.g. to thousands of euros) before fitting, or fix the cell.',
+    );
+    expectProblem(err, { line: 5, column: 'meta_spend', value: '1e308', says: /too large: spend must be at most 1e15/ });
+  });
+
+  test('1e308 in the target column', () => {
+    expectSingleCellProblem(base, 14, 'streaming_revenue', '1e308', /"1e308" is too large: the target must be at most 1e15 .* rescale the column/);
+  });
+
+  test('1e308 and -1e308 in a control column', () => {
+    for (const cell of ['1e308', '-1e308']) {
+      const err = priceRejection(setCell(withPrice, 7, 'price', cell));
+      expect(err.problems, err.message).toHaveLength(1);
+      expectProblem(err, { line: 7, column: 'price', value: cell, says: /too large: a control must be between -1e15 and 1e15 .* rescale the column/ });
+    }
+  });
+
+  test('just above the limit is rejected, the limit itself is accepted', () => {
+    expectSingleCellProblem(base, 4, 'tiktok_spend', '1000000000000001', /too large: spend must be at most 1e15/);
+    expectSingleCellProblem(base, 4, 'streaming_revenue', '1.0000001e15', /too large: the target must be at most 1e15/);
+    let t = setCell(setCell(withPrice, 2, 'meta_spend', '1e15'), 3, 'streaming_revenue', '1000000000000000');
+    t = setCell(setCell(t, 4, 'price', '-1e15'), 5, 'price', '1e15');
+    const data = parseMarketingCsv(toCsv(t), { controls: ['price'] });
+    expect(data.rows[0]!.spend[0]).toBe(1e15);
+    expect(data.rows[1]!.target).toBe(1e15);
+    expect(data.rows.slice(2, 4).map((r) => r.controls[0])).toEqual([-1e15, 1e15]);
+  });
+
+  test('a whole file at the limit keeps the summary and the panel finite', () => {
+    // Every used value alternates between ±1e15 and 0: the largest deviations the limit allows.
+    const big = (w: number, signed: boolean): string => (w % 2 === 0 ? (signed ? '-1e15' : '1e15') : '0');
+    const rows = withPrice.rows.map((r, i) => [r[0]!, r[1]!, big(i, false), big(i + 1, false), big(i, false), big(i, true)]);
+    const data = parseMarketingCsv(toCsv({ header: withPrice.header, rows }), { controls: ['price'] });
+    const s = summarizeDataset(data);
+    for (const v of [s.targetStats.mean, s.targetStats.sd, ...s.totalSpend.map((c) => c.total), ...s.markets.map((m) => m.targetMean)]) {
+      expect(Number.isFinite(v), String(v)).toBe(true);
+    }
+    expect(formatSummary(s)).not.toMatch(/Infinity|NaN/);
+    const p = buildPanel(data);
+    for (const arr of [p.yScale, p.yScaled, p.spendScale, p.gridX, p.controlMean, p.controlSd, p.controlStandardized]) {
+      expect([...arr].every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  test('1e308 used to pass and overflow the summary; every such cell is now a problem', () => {
+    let t = setCell(withPrice, 3, 'meta_spend', '1e308');
+    t = setCell(t, 8, 'streaming_revenue', '1.5e308');
+    t = setCell(t, 15, 'price', '-1e308');
+    const err = priceRejection(t);
+    expect(err.problems.map((p) => [p.line, p.column, p.value])).toEqual([
+      [3, 'meta_spend', '1e308'],
+      [8, 'streaming_revenue', '1.5e308'],
+      [15, 'price', '-1e308'],
+    ]);
+  });
+
+  test('1e999 is still "too large to be a finite number"', () => {
+    expectSingleCellProblem(base, 3, 'meta_spend', '1e999', /"1e999" is too large to be a finite number — fix the cell\.$/);
+    const err = priceRejection(setCell(withPrice, 3, 'price', '-1e999'));
+    expectProblem(err, { line: 3, column: 'price', value: '-1e999', says: /too large to be a finite number/ });
+  });
+
+  test('a market whose target is the same (non-zero) value in every row', () => {
+    const t = validTable();
+    // FR (lines 12–21): 1000 in every row, written two ways
+    const flat: CsvTable = { header: t.header, rows: t.rows.map((r, i) => (r[1] === 'FR' ? [...r.slice(0, 4), i % 2 === 0 ? '1000' : '1e3'] : r)) };
+    const err = rejection(toCsv(flat));
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]!.message).toBe(
+      'line 12, column streaming_revenue: value "1000" in all 10 rows of market "FR": the target never changes within the market, so there is nothing for spend, trend and seasonality to explain and the fit does not converge — check the column, or drop the market\'s rows.',
+    );
+    expectProblem(err, { line: 12, column: 'streaming_revenue', value: '1000', says: /in all 10 rows of market "FR"/ });
+  });
+
+  test('a single-market file with a constant target names the market', () => {
+    const t = validTable({ markets: ['DE'] });
+    const flat: CsvTable = { header: t.header, rows: t.rows.map((r) => [...r.slice(0, 4), '250.5']) };
+    const err = rejection(toCsv(flat));
+    expect(err.problems).toHaveLength(1);
+    expectProblem(err, { line: 2, column: 'streaming_revenue', value: '250.5', says: /in all 10 rows of market "DE": the target never changes/ });
+  });
+
+  test('a target that is constant over the whole file is one problem for the column', () => {
+    const t = validTable({ markets: ['DE', 'FR', 'IT'] });
+    for (const [cell, shown] of [['1000', '1000'], ['0', '0']]) {
+      const flat: CsvTable = { header: t.header, rows: t.rows.map((r) => [...r.slice(0, 4), cell!]) };
+      const err = rejection(toCsv(flat));
+      expect(err.problems, err.message).toHaveLength(1);
+      expectProblem(err, {
+        line: 1,
+        column: 'streaming_revenue',
+        value: null,
+        says: new RegExp(`streaming_revenue is ${shown} in every row of the file \\(all 30 rows, 3 markets\\); .* --target NAME`),
+      });
+    }
+  });
+
+  test('constant markets are all reported together with other problems', () => {
+    const t = validTable({ markets: ['DE', 'FR', 'IT'] });
+    const rows = t.rows.map((r) => (r[1] === 'DE' ? [...r.slice(0, 4), '7'] : r[1] === 'IT' ? [...r.slice(0, 4), '0'] : r));
+    const err = rejection(toCsv(setCell({ header: t.header, rows }, 15, 'meta_spend', '1e308')));
+    expect(err.problems.map((p) => [p.line, p.column, p.value])).toEqual([
+      [2, 'streaming_revenue', '7'],
+      [15, 'meta_spend', '1e308'],
+      [22, 'streaming_revenue', null],
+    ]);
+    expect(err.problems[2]!.message).toMatch(/market "IT" has streaming_revenue = 0 in every row/);
+  });
+
+  test('a target that varies in one row only is accepted', () => {
+    const t = validTable();
+    const rows = t.rows.map((r, i) => (r[1] === 'FR' ? [...r.slice(0, 4), i === 15 ? '1001' : '1000'] : r));
+    expect(parseMarketingCsv(toCsv({ header: t.header, rows })).rows).toHaveLength(20);
   });
 });
 

@@ -6,7 +6,7 @@ import { addWeeks } from '../src/dates.js';
 import { thrown, toCsv, type CsvTable } from './helpers.js';
 
 // DE: weeks t = 0..9 with t = 2 missing (a gap on 2024-01-21); FR: t = 1..8, no gap,
-// a_spend = 0 everywhere in FR.
+// a_spend = 0 everywhere in FR; FR's target alternates 40, 60 (mean 50).
 const HAND_MADE = `date,country,a_spend,b_spend,streaming_revenue
 2024-01-07,DE,10,5,100
 2024-01-14,DE,20,5,110
@@ -17,14 +17,14 @@ const HAND_MADE = `date,country,a_spend,b_spend,streaming_revenue
 2024-02-25,DE,80,5,170
 2024-03-03,DE,90,5,180
 2024-03-10,DE,100,5,190
-2024-01-14,FR,0,1,50
-2024-01-21,FR,0,2,50
-2024-01-28,FR,0,3,50
-2024-02-04,FR,0,4,50
-2024-02-11,FR,0,5,50
-2024-02-18,FR,0,6,50
-2024-02-25,FR,0,7,50
-2024-03-03,FR,0,8,50
+2024-01-14,FR,0,1,40
+2024-01-21,FR,0,2,60
+2024-01-28,FR,0,3,40
+2024-02-04,FR,0,4,60
+2024-02-11,FR,0,5,40
+2024-02-18,FR,0,6,60
+2024-02-25,FR,0,7,40
+2024-03-03,FR,0,8,60
 `;
 
 const P = SEASONALITY_PERIOD_WEEKS;
@@ -86,7 +86,7 @@ describe('buildPanel on a hand-made file with a gap', () => {
     expect(panel.yScale[1]).toBe(50);
     expect(panel.y[2]).toBe(130);
     expect(panel.yScaled[2]).toBeCloseTo(130 / (1330 / 9), 12);
-    expect([...panel.yScaled.slice(9)]).toEqual(new Array(8).fill(1));
+    expect([...panel.yScaled.slice(9)]).toEqual([0.8, 1.2, 0.8, 1.2, 0.8, 1.2, 0.8, 1.2]);
   });
 
   test('observed rows are ordered by market then time', () => {
@@ -158,8 +158,22 @@ describe('buildPanel on hand-made MarketingData', () => {
       'line 0, column date: buildPanel: t = 2 does not match the date: 2024-01-08 is 1 weeks after firstDate 2024-01-01 (t must be a whole number ≥ 0).',
       'line 0, column country: buildPanel: market "C" is not in data.markets.',
       'line 0: buildPanel: the row has 2 spend values but there are 1 channels.',
-      'line 0, column y: buildPanel: the target must be a finite number ≥ 0.',
+      'line 0, column y: buildPanel: the target must be a finite number ≥ 0 and at most 1e15.',
     ]);
+  });
+
+  test('values beyond 1e15 in magnitude are rejected in hand-made data too (issue 12)', () => {
+    const err = thrown(() =>
+      buildPanel(
+        data([row('A', '2024-01-01', 0, [1e308], 1, [-1e308]), row('B', '2024-01-01', 0, [1], 2e15, [1e15])], { controls: ['price'] }),
+      ),
+    ) as DataValidationError;
+    expect(err.problems.map((p) => p.message)).toEqual([
+      'line 0, column x_spend: buildPanel: spend must be a finite number ≥ 0 and at most 1e15.',
+      'line 0, column price: buildPanel: a control must be a finite number between -1e15 and 1e15.',
+      'line 0, column y: buildPanel: the target must be a finite number ≥ 0 and at most 1e15.',
+    ]);
+    expect(err.problems.map((p) => p.value)).toEqual(['1e+308', '-1e+308', '2000000000000000']);
   });
 
   test('duplicates, a market without rows, a zero target and a late firstDate are rejected', () => {
