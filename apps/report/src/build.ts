@@ -10,9 +10,9 @@ import { buildDataInput, tierOf } from './build/data.js';
 import { buildFailureInput } from './build/failure.js';
 import { computeComparison, displacementGrid, type ComparisonResult } from './build/compare.js';
 import { computeModel, type ModelComputation } from './build/model.js';
-import { buildPlanInput, readPlan } from './build/plan.js';
+import { buildPlanInput, checkPlanSource, readPlan, type PlanFile } from './build/plan.js';
 import { readBacktestInput } from './build/backtest.js';
-import { loadModelFolders } from './build/results.js';
+import { findModelDirs, loadModelFolders } from './build/results.js';
 import { buildTruthInput, parseGroundTruth, type GroundTruthFile } from './build/truth.js';
 import type { FailureInput, ModelInput, ReportInput, TransformInput } from './types.js';
 import { channelDefaults, adstockWeights, buildAdstockSpec, hillScalar } from '@tributary/transforms';
@@ -24,7 +24,11 @@ export interface BuildReportOptions {
   dataFile?: string;
   /** ground_truth.json; default: ground_truth.json next to the data file, when it exists. */
   truthFile?: string;
-  /** plan.json written by `tributary optimize`. */
+  /**
+   * plan.json written by `tributary optimize`. It must have been made from one of the model
+   * folders of `resultsDir` (and from its current manifest.json when the plan records its
+   * sha256), else PLAN_MISMATCH is thrown before anything is computed.
+   */
   planFile?: string;
   /** A second results root (e.g. the divergent scenario), shown beside the main one in section 9. */
   divergentDir?: string;
@@ -72,6 +76,15 @@ export async function buildReportInput(options: BuildReportOptions): Promise<Rep
   const abs = (p: string) => resolve(cwd, p);
   const maxDraws = options.maxDraws ?? 1000;
   const seed = options.seed ?? 1;
+  // The plan is read and checked against the results first: a plan of other results fails fast.
+  let planDoc: PlanFile | undefined;
+  const planNotes: string[] = [];
+  // (Without model folders loadSet says so first: RESULTS_NOT_FOUND.)
+  const modelDirs = findModelDirs(abs(options.resultsDir));
+  if (options.planFile && modelDirs.length) {
+    planDoc = await readPlan(abs(options.planFile));
+    planNotes.push(...(await checkPlanSource(planDoc, { planFile: abs(options.planFile), resultsDir: abs(options.resultsDir), modelDirs })));
+  }
   const main = await loadSet(abs(options.resultsDir), options.dataFile ? abs(options.dataFile) : undefined, options.truthFile ? abs(options.truthFile) : undefined, maxDraws, seed);
   const first = main.folders[0]!;
   const markets = main.panel ? [...main.panel.markets] : [...first.manifest.markets];
@@ -124,9 +137,10 @@ export async function buildReportInput(options: BuildReportOptions): Promise<Rep
   }
 
   let plan: ReportInput['plan'];
-  if (options.planFile) {
-    plan = buildPlanInput(await readPlan(abs(options.planFile)), main.panel);
+  if (options.planFile && planDoc) {
+    plan = buildPlanInput(planDoc, main.panel);
     sources.push({ label: 'budget plan', path: abs(options.planFile) });
+    notes.push(...planNotes);
   }
 
   let backtest: ReportInput['backtest'];

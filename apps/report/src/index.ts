@@ -3,6 +3,7 @@
 export { buildReportInput } from './build.js';
 export type { BuildReportOptions } from './build.js';
 export { renderReport, REPORT_SECTIONS } from './render.js';
+export { isTributaryReport, REPORT_MARKER } from './marker.js';
 export { SPARSE_BELOW_WEEKS, RICH_FROM_WEEKS, tierOf } from './build/data.js';
 export type {
   BacktestFold,
@@ -25,6 +26,7 @@ export type {
   ParameterRow,
   PlanAllocation,
   PlanInput,
+  PlanVerdict,
   ReportInput,
   RoasShiftChannel,
   SpendSeries,

@@ -14,6 +14,7 @@ import { renderRoasSection } from './sections/roas.js';
 import { renderShrinkageSection } from './sections/shrinkage.js';
 import { renderTransformsSection } from './sections/transforms.js';
 import { renderTruthSection } from './sections/truth.js';
+import { REPORT_MARKER } from './marker.js';
 import { REPORT_CSS, SORT_SCRIPT } from './style.js';
 import type { ReportInput } from './types.js';
 
@@ -40,6 +41,8 @@ export function renderReport(input: ReportInput): string {
   const notes = input.notes.length ? `<p>Notes on this report:</p><ul>${input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
   return (
     '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">' +
+    // Near the top, so isTributaryReport finds it in the first bytes of the file.
+    REPORT_MARKER +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     // Forbid every network request: the page must be readable offline, and nothing may leak.
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">` +
@@ -115,7 +118,9 @@ function renderSummary(input: ReportInput): string {
     items.push({
       k: 'Budget plan',
       v: `${formatEuro(p.response.mean)} expected`,
-      d: `from ${formatEuro(p.budget)} over ${p.weeks} weeks${p.pUplift !== undefined ? `; ${formatPercent(p.pUplift)} chance to beat the historical split` : ''}.`,
+      d:
+        `from ${formatEuro(p.budget)} over ${p.weeks} weeks${p.pUplift !== undefined ? `; ${formatPercent(p.pUplift)} chance to beat the historical split` : ''}.` +
+        (p.source?.verdict && p.source.verdict.status !== 'good' ? ` Made from a fit whose diagnostics are ${p.source.verdict.status}: do not act on it before the fit is fixed.` : ''),
     });
   }
   if (items.length === 0) return '';

@@ -254,6 +254,18 @@ export interface PlanInput {
   scenarios: { budget: number; response: { mean: number; q05: number; q95: number } }[];
   /** Draws of the response (plan and historical) when the plan file holds them. */
   responseDraws?: { plan: number[]; historical?: number[] };
+  /** The results folder the plan was made from (plan.json's `results`), when it records it. */
+  source?: { dir: string; model?: string; verdict?: PlanVerdict };
+}
+
+/** The diagnostics of the fit a plan was made from, as plan.json records them (`results.verdict`). */
+export interface PlanVerdict {
+  /** 'good' (plan.json's 'ok'), 'warning' or 'bad': a plan from a warning or bad fit should not be acted on. */
+  status: Status;
+  /** NaN when not recorded. */
+  divergences: number;
+  maxRhat: number;
+  minEssBulk: number;
 }
 
 /** Forecast scores of a group of held-out weeks (one market in one fold, or over all folds). */

@@ -3,13 +3,13 @@
 // every section present with a chart that has data marks; saves screenshots to
 // test/screenshots/ (gitignored). Skipped only when Chromium is absent and CI is not set.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReportInput, renderReport, REPORT_SECTIONS } from '../src/index.js';
+import { buildReportInput, isTributaryReport, renderReport, REPORT_SECTIONS } from '../src/index.js';
 import { makeFixture, type Fixture } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -53,6 +53,22 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('report in headless Chromium',
     await context?.close();
     if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
     if (fixture) await rm(fixture.dir, { recursive: true, force: true });
+  });
+
+  it('is marked as a report in its first 4096 bytes, and shows the budget plan of its own results', async () => {
+    const handle = await open(file, 'r');
+    const buffer = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buffer, 0, 4096, 0);
+    await handle.close();
+    expect(isTributaryReport(buffer.subarray(0, bytesRead).toString('utf8'))).toBe(true);
+    // The fixture's plan records the hierarchical folder and its manifest sha256: accepted, no note.
+    expect(html).toContain('id="plan"');
+    expect(html).not.toContain('does not record the results folder');
+    expect(html).not.toContain('checked only by its folder');
+    const plan = JSON.parse(await readFile(fixture.plan, 'utf8')) as { results: { verdict?: { status: string } } };
+    const status = plan.results.verdict?.status;
+    expect(status).toBeDefined();
+    expect(html.includes(`it comes from a fit whose diagnostics are ${status}`)).toBe(status === 'warning' || status === 'bad');
   });
 
   it('loads with no console errors and no network requests, shows every section with a chart, and prints', async () => {

@@ -1,8 +1,10 @@
 // A CI-sized fixture made through the CLI's own command objects: generate VOLTA (and the
 // divergent scenario), fit pooled, unpooled and hierarchical with short chains, optionally
 // backtest the hierarchical model (2 folds, shorter chains still), and write a budget plan with
-// @tributary/optimizer (the same plan.json `tributary optimize` writes).
-import { mkdtemp, writeFile } from 'node:fs/promises';
+// @tributary/optimizer (the same plan.json `tributary optimize` writes, with the `results` record
+// of the folder it was made from: dir, model, draws, manifest_sha256 and the fit's verdict).
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadResults, rebuildModel } from '@tributary/evaluation';
@@ -62,6 +64,20 @@ export async function makeFixture(options: { divergent?: boolean; backtest?: boo
   const budget = 1_500_000;
   const plan = optimizeBudget(response, { budget });
   const scenarios = budgetScenarios(response, { budget, multipliers: [0.6, 1, 1.4] });
-  await writeFile(fixture.plan, JSON.stringify(planToJson(plan, { scenarios }), null, 2) + '\n');
+  await writeFile(fixture.plan, JSON.stringify({ ...planToJson(plan, { scenarios }), results: await planResults(hier.dir, response.numDraws) }, null, 2) + '\n');
   return fixture;
+}
+
+/** The `results` record of a plan made from the model folder `dir`, as `tributary optimize` writes it. */
+export async function planResults(dir: string, draws: number): Promise<Record<string, unknown>> {
+  const bytes = await readFile(join(dir, 'manifest.json'));
+  const manifest = JSON.parse(bytes.toString('utf8')) as { model: string; diagnostics?: { status: string; divergences: number; max_rhat: number; min_ess_bulk: number } };
+  const d = manifest.diagnostics;
+  return {
+    dir,
+    model: manifest.model,
+    draws,
+    manifest_sha256: createHash('sha256').update(bytes).digest('hex'),
+    ...(d ? { verdict: { status: d.status === 'good' ? 'ok' : d.status, divergences: d.divergences, max_rhat: d.max_rhat, min_ess_bulk: d.min_ess_bulk } } : {}),
+  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
-import { REPORT_SECTIONS, renderReport, type BacktestInput, type CalibrationInput, type ReportInput } from '../src/index.js';
+import { isTributaryReport, REPORT_MARKER, REPORT_SECTIONS, renderReport, type BacktestInput, type CalibrationInput, type ReportInput } from '../src/index.js';
 
 function minimalInput(): ReportInput {
   return {
@@ -32,6 +32,31 @@ describe('renderReport', () => {
     const html = renderReport(minimalInput());
     expect(html).not.toMatch(/<link\b|<img\b|@import|url\(|src="http|href="http/i);
     expect(html).toContain(`default-src 'none'`);
+  });
+});
+
+describe('report marker', () => {
+  it('is a stable generator meta tag in the head, within the first 1024 bytes', () => {
+    expect(REPORT_MARKER).toBe('<meta name="generator" content="tributary-report">');
+    const html = renderReport(minimalInput());
+    const at = html.indexOf(REPORT_MARKER);
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(html.indexOf('</head>'));
+    expect(Buffer.byteLength(html.slice(0, at + REPORT_MARKER.length), 'utf8')).toBeLessThanOrEqual(1024);
+    // However long the title, it comes before the title.
+    const long = renderReport({ ...minimalInput(), title: 'ü'.repeat(3000) });
+    expect(Buffer.byteLength(long.slice(0, long.indexOf(REPORT_MARKER) + REPORT_MARKER.length), 'utf8')).toBeLessThanOrEqual(1024);
+  });
+
+  it('isTributaryReport recognises the first 4096 bytes of a report and nothing else', () => {
+    const head = (html: string) => Buffer.from(html, 'utf8').subarray(0, 4096).toString('utf8');
+    expect(isTributaryReport(head(renderReport(minimalInput())))).toBe(true);
+    expect(isTributaryReport(head(renderReport({ ...minimalInput(), title: '€'.repeat(2000) })))).toBe(true);
+    expect(isTributaryReport('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>My notes</title></head><body><p>Hello</p></body></html>\n')).toBe(false);
+    expect(isTributaryReport('<html><head><meta name="generator" content="Hugo 0.120"></head><body></body></html>')).toBe(false);
+    expect(isTributaryReport('')).toBe(false);
+    // Quoted in the body of someone else's page (e.g. notes about the report) is not the marker.
+    expect(isTributaryReport(`<html><head><title>x</title></head><body><pre>${REPORT_MARKER}</pre></body></html>`)).toBe(false);
   });
 });
 
@@ -238,6 +263,7 @@ describe('public surface', () => {
   it('exports exactly these names (change on purpose, then update the snapshot)', () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
+        "REPORT_MARKER",
         "REPORT_SECTIONS",
         "RICH_FROM_WEEKS",
         "SPARSE_BELOW_WEEKS",
@@ -251,6 +277,7 @@ describe('public surface', () => {
         "groupedBarChart",
         "heatmap",
         "histogram",
+        "isTributaryReport",
         "lineChart",
         "linearScale",
         "niceTicks",

@@ -7,7 +7,7 @@ import { lineChart } from '../charts/line.js';
 import { channelLabel, escapeHtml, formatEuro, formatPercent, formatRoas } from '../charts/format.js';
 import { GOOD, MUTED, channelColor, modelColor } from '../charts/palette.js';
 import { callout, figure, grid, section, table } from '../html.js';
-import type { PlanAllocation, ReportInput } from '../types.js';
+import type { PlanAllocation, PlanVerdict, ReportInput } from '../types.js';
 import { sectionNumber } from './common.js';
 
 export function renderPlanSection(input: ReportInput): string {
@@ -36,6 +36,9 @@ export function renderPlanSection(input: ReportInput): string {
         'key',
       )
     : '';
+
+  const verdict = plan.source?.verdict;
+  const fitWarning = verdict && verdict.status !== 'good' ? callout(planVerdictHtml(verdict, plan.source?.dir), 'warning') : '';
 
   const channelTotals = input.channels.map((c) => sum(plan.allocation.filter((a) => a.channel === c).map((a) => a.weeklySpend)));
   const channelHist = input.channels.map((c) => sum(plan.allocation.filter((a) => a.channel === c).map((a) => a.historicalWeeklySpend ?? NaN)));
@@ -147,7 +150,28 @@ export function renderPlanSection(input: ReportInput): string {
     sectionNumber(input, 'plan'),
     title,
     lead,
-    key + grid([figure(byChannel), figure(response)]) + figure(byMarket, undefined, { wide: true }) + (scenario ? figure(scenario, undefined, { wide: true }) : '') + `<h3>Extrapolation flags</h3>${flags}<details><summary>Full allocation table</summary>${full}</details>`,
+    fitWarning + key + grid([figure(byChannel), figure(response)]) + figure(byMarket, undefined, { wide: true }) + (scenario ? figure(scenario, undefined, { wide: true }) : '') + `<h3>Extrapolation flags</h3>${flags}<details><summary>Full allocation table</summary>${full}</details>`,
+  );
+}
+
+/** The warning about a plan made from a fit whose diagnostics are 'warning' or 'bad'. */
+function planVerdictHtml(v: PlanVerdict, dir?: string): string {
+  const parts = [
+    Number.isFinite(v.divergences) ? `${v.divergences} divergent transition${v.divergences === 1 ? '' : 's'}` : '',
+    Number.isFinite(v.maxRhat) ? `max R-hat ${v.maxRhat.toFixed(3)}` : '',
+    Number.isFinite(v.minEssBulk) ? `min ESS ${Math.round(v.minEssBulk)}` : '',
+  ].filter((x) => x);
+  const tips = [
+    Number.isFinite(v.divergences) && v.divergences > 0 ? 're-fit with --target-accept 0.95' : '',
+    (Number.isFinite(v.maxRhat) && v.maxRhat > 1.01) || (Number.isFinite(v.minEssBulk) && v.minEssBulk < 400) ? 'run longer chains (--warmup 1000 --draws 1000)' : '',
+  ].filter((x) => x);
+  return (
+    `<p><strong>Do not act on this plan before the fit is fixed: it comes from a fit whose diagnostics are ${escapeHtml(v.status)}${parts.length ? ` (${escapeHtml(parts.join(', '))})` : ''}.</strong> ` +
+    escapeHtml(
+      `${dir ? `The plan was made from ${dir}; its` : 'Its'} effects, and so the allocation built on them, may be wrong. ` +
+        `To fix the fit, ${tips.length ? tips.join('; ') : 'see the diagnostics section'}; then run tributary optimize again.`,
+    ) +
+    '</p>'
   );
 }
 
