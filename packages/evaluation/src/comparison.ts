@@ -89,7 +89,20 @@ export function compareEvaluations(reports: readonly EvaluationReport[]): ModelC
   };
 }
 
-/** The sub-folders of `dir` that hold a manifest.json, sorted by name. */
+/**
+ * Folder names a results root may hold that are not results: hidden folders, among them the
+ * temporary folders an interrupted write leaves behind (`.hierarchical.tmp-XXXXXX` and
+ * `.hierarchical.tmp-XXXXXX.old`, i.e. /^\..*\.tmp-/), which may hold a half-written folder.
+ */
+function isHiddenOrTemporary(name: string): boolean {
+  return name.startsWith('.');
+}
+
+/**
+ * The sub-folders of `dir` that hold a manifest.json, sorted by name. Hidden folders (names
+ * starting with `.`, including the `.<model>.tmp-XXXXXX` folders of an interrupted write) are
+ * skipped.
+ */
 export async function findResultsFolders(dir: string): Promise<string[]> {
   const abs = resolve(dir);
   let entries: string[];
@@ -102,6 +115,7 @@ export async function findResultsFolders(dir: string): Promise<string[]> {
   }
   const out: string[] = [];
   for (const e of entries.sort()) {
+    if (isHiddenOrTemporary(e)) continue;
     const sub = join(abs, e);
     try {
       if ((await stat(sub)).isDirectory() && (await stat(join(sub, MANIFEST_FILE))).isFile()) out.push(sub);

@@ -64,4 +64,4 @@ export type { EvaluateFolderOptions, EvaluateOptions, EvaluationReport } from '.
 export { compareEvaluations, compareFolder, findResultsFolders } from './comparison.js';
 export type { ComparedModel, ModelComparison } from './comparison.js';
 export { comparisonToJson, evaluationToJson, toJsonText } from './json.js';
-export { formatComparisonText, formatEvaluationText, formatMoney, formatTable } from './text.js';
+export { formatComparisonText, formatEvaluationText, formatMoney, formatSignificant, formatTable } from './text.js';

@@ -7,15 +7,16 @@
  *
  * The data file must be the one the fit used: its sha256 is compared with the manifest's
  * (`data.sha256`). `dataFile` overrides the path recorded in the manifest (for a moved file);
- * the content is checked all the same.
+ * the content is checked all the same, and the manifest's `markets` and `channels` must equal the
+ * rebuilt panel's (an edited manifest is reported instead of mislabelling the draws).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildPanel, parseMarketingCsv, type Panel } from '@tributary/data';
 import { buildModel, type Model, type Priors } from '@tributary/models';
 import { EvaluationError } from './errors.js';
-import type { ResultsFolder } from './results.js';
+import { MANIFEST_FILE, type ResultsFolder } from './results.js';
 
 export interface FittedModel {
   readonly model: Model;
@@ -34,6 +35,29 @@ export interface RebuildOptions {
 /** sha256 of a text (UTF-8), lowercase hex, as `tributary fit` records it. */
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const listText = (xs: readonly string[]) => `[${xs.join(', ')}]`;
+
+/**
+ * The manifest's `markets` and `channels` must be the rebuilt panel's, in the same order: the
+ * draws' parameter names and the shrinkage tables are labelled by them. A difference means the
+ * manifest was edited or the data file is not the fitted one (even with a matching sha256, the
+ * manifest's lists may have been changed by hand).
+ */
+function checkManifestAgainstPanel(results: ResultsFolder, panel: Panel, dataFile: string): void {
+  const m = results.manifest;
+  const manifestFile = join(results.dir, MANIFEST_FILE);
+  const problems: string[] = [];
+  if (!sameList(m.markets, panel.markets)) problems.push(`the manifest lists markets ${listText(m.markets)}, the data file has ${listText(panel.markets)}`);
+  if (!sameList(m.channels, panel.channels)) problems.push(`the manifest lists channels ${listText(m.channels)}, the data file has ${listText(panel.channels)}`);
+  if (problems.length === 0) return;
+  throw new EvaluationError(
+    'DATA_MISMATCH',
+    `${manifestFile} does not match the data file ${dataFile}: ${problems.join('; ')}. The manifest was edited or the data file is a different one: pass the data file that was fitted with --data FILE, or re-run tributary fit.`,
+    { file: manifestFile },
+  );
 }
 
 /** Rebuilds the fitted model of `results` (see the module comment). */
@@ -67,6 +91,7 @@ export async function rebuildModel(results: ResultsFolder, options: RebuildOptio
     ...(m.data.controls.length > 0 ? { controls: [...m.data.controls] } : {}),
   };
   const panel = buildPanel(parseMarketingCsv(text, dataOptions));
+  checkManifestAgainstPanel(results, panel, dataFile);
   const model = buildModel(panel, {
     kind: m.model,
     likelihood: m.options.likelihood,

@@ -4,7 +4,12 @@
  * layout of R's posterior::as_draws_df: `.chain,.iteration,<parameter names>`) and
  * `sample_stats.csv` (`.chain,.iteration,stepsize,treedepth,n_leapfrog,divergent,energy,
  * accept_stat,lp`). Every number is parsed and checked; errors name the file, the line and the
- * column. `summary.csv` is not read (everything is recomputed from the draws).
+ * column. Non-finite cells (`NA`, `NaN`, `Inf`, `-Inf`, overflowing decimals) are rejected in both
+ * files: a valid fit never writes them — the selected state of every NUTS transition has a finite
+ * log density, so energy and lp are finite, accept_stat is an average of min(1, exp(·)) ∈ [0, 1],
+ * stepsize is a positive adapted number, treedepth / n_leapfrog / divergent are counts — and a
+ * non-finite draw would silently change R-hat / ESS or break PSIS-LOO later with a message that
+ * no longer names the file. `summary.csv` is not read (everything is recomputed from the draws).
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -124,7 +129,10 @@ export function splitCsvLine(line: string): string[] {
 
 const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** A CSV cell as a number: decimals, `NA`/`NaN` → NaN, `Inf`/`Infinity` (signed) → ±Infinity. */
+/**
+ * A CSV cell as a number: decimals, `NA`/`NaN` → NaN, `Inf`/`Infinity` (signed) → ±Infinity (the
+ * R spellings `tributary fit` uses), so that the caller can reject them with a precise message.
+ */
 function parseCell(cell: string): number | undefined {
   const s = cell.trim();
   if (NUMBER_PATTERN.test(s)) return Number(s);
@@ -156,9 +164,10 @@ interface ParsedTable {
 
 /**
  * Parses a `.chain,.iteration,…` CSV: chains numbered 1 … C in blocks, iterations 1 … D in
- * order, the same D for every chain.
+ * order, the same D for every chain, every cell a finite number. `what` names the values in the
+ * message for a non-finite cell ("draws", "sampler statistics").
  */
-function parseChainTable(text: string, file: string): ParsedTable {
+function parseChainTable(text: string, file: string, what: string): ParsedTable {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const header = splitCsvLine((lines[0] ?? '').replace(/\r$/, '').replace(/^\uFEFF/, ''));
@@ -203,6 +212,13 @@ function parseChainTable(text: string, file: string): ParsedTable {
       const v = parseCell(cells[j]!);
       if (v === undefined) {
         throw new EvaluationError('RESULTS_INVALID', `${file}: line ${lineNo}, column ${names[j - 2]}: "${cells[j]}" is not a number.`, { file, line: lineNo });
+      }
+      if (!Number.isFinite(v)) {
+        throw new EvaluationError(
+          'RESULTS_INVALID',
+          `${file}: line ${lineNo}, column ${names[j - 2]}: "${cells[j]!.trim()}" is not a finite number; a valid fit writes only finite ${what}, so the file is damaged. Re-run tributary fit to rewrite the folder.`,
+          { file, line: lineNo },
+        );
       }
       row.push(v);
     }
@@ -254,7 +270,7 @@ export async function loadResults(dir: string): Promise<ResultsFolder> {
   }
   const manifest = parseManifest(json, manifestFile);
   const drawsFile = join(abs, DRAWS_FILE);
-  const draws = parseChainTable(await readText(drawsFile, 'the posterior draws'), drawsFile);
+  const draws = parseChainTable(await readText(drawsFile, 'the posterior draws'), drawsFile, 'draws');
   const expected = manifest.parameter_names;
   if (draws.names.length !== expected.length || draws.names.some((n, i) => n !== expected[i])) {
     const i = draws.names.findIndex((n, k) => n !== expected[k]);
@@ -265,7 +281,7 @@ export async function loadResults(dir: string): Promise<ResultsFolder> {
     );
   }
   const statsFile = join(abs, SAMPLE_STATS_FILE);
-  const stats = parseChainTable(await readText(statsFile, 'the sampler statistics'), statsFile);
+  const stats = parseChainTable(await readText(statsFile, 'the sampler statistics'), statsFile, 'sampler statistics');
   if (stats.chains.length !== draws.chains.length || stats.numDraws !== draws.numDraws) {
     throw new EvaluationError(
       'RESULTS_INVALID',

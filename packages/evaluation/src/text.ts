@@ -1,6 +1,7 @@
 /**
  * Plain-text reports for the terminal: compact aligned tables a marketer can read (numbers
- * right-aligned, text left-aligned, money in k/M, shares in %).
+ * right-aligned, text left-aligned, money in k/M, shares in %, ROAS with `formatSignificant` so
+ * that extreme scales do not print as 0.00).
  */
 import type { ModelComparison } from './comparison.js';
 import type { EvaluationReport } from './evaluate.js';
@@ -20,6 +21,23 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
 const num = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 const pct = (x: number, digits = 0) => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : '–');
 
+/**
+ * A ratio such as ROAS for the text tables, readable at every scale: ordinary magnitudes
+ * (0.1 ≤ |x| < 1e6) keep the fixed two-decimal look (2.35, 0.85, 1234.57); smaller ones show
+ * `digits` significant digits in decimal form down to 1e-4 (0.0523, 0.000123; trailing zeros
+ * trimmed to two decimals, so 0.05 stays 0.05), and exponent notation below 1e-4 or from 1e6 on
+ * (1.23e-7, 4.56e+9). 0 → "0.00"; NaN and ±Infinity → "–".
+ */
+export function formatSignificant(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return '–';
+  const a = Math.abs(x);
+  if (a === 0) return '0.00';
+  if (a < 1e-4 || Math.abs(Number(x.toFixed(2))) >= 1e6) return x.toExponential(Math.max(0, digits - 1));
+  if (a >= 0.1) return x.toFixed(2);
+  const s = x.toPrecision(Math.max(1, digits));
+  return s.replace(/(\.\d\d\d*?)0+$/, '$1');
+}
+
 /** 1234567 → "1.23M", 45600 → "45.6k". */
 export function formatMoney(x: number): string {
   if (!Number.isFinite(x)) return '–';
@@ -35,6 +53,11 @@ const short = (c: string) => c.replace(/_spend$/, '');
 
 function range(lo: number, hi: number, digits = 2): string {
   return Number.isFinite(lo) && Number.isFinite(hi) ? `[${lo.toFixed(digits)}, ${hi.toFixed(digits)}]` : '–';
+}
+
+/** An interval of ratios (ROAS, marginal ROAS) with `formatSignificant`: "[0.000101, 0.000145]". */
+function ratioRange(lo: number, hi: number): string {
+  return Number.isFinite(lo) && Number.isFinite(hi) ? `[${formatSignificant(lo)}, ${formatSignificant(hi)}]` : '–';
 }
 
 function diagnosticsText(r: EvaluationReport): string[] {
@@ -69,7 +92,16 @@ export function formatEvaluationText(r: EvaluationReport): string {
       ['market', '#', 'channel', 'ROAS', '94% HDI', 'mROAS', 'spend', 'revenue'],
       [...r.roas]
         .sort((a, b) => r.markets.indexOf(a.market) - r.markets.indexOf(b.market) || a.rank - b.rank)
-        .map((x) => [x.market, String(x.rank), x.channel, num(x.mean), range(x.hdiLow, x.hdiHigh), num(x.marginalMean), formatMoney(x.spend), formatMoney(x.contribution)]),
+        .map((x) => [
+          x.market,
+          String(x.rank),
+          x.channel,
+          formatSignificant(x.mean),
+          ratioRange(x.hdiLow, x.hdiHigh),
+          formatSignificant(x.marginalMean),
+          formatMoney(x.spend),
+          formatMoney(x.contribution),
+        ]),
       [1, 3, 5, 6, 7],
     ),
     '',
@@ -111,7 +143,7 @@ export function formatEvaluationText(r: EvaluationReport): string {
   out.push(
     formatTable(
       ['channel', 'sd', 'mean ROAS'],
-      r.stability.map((s) => [s.channel, num(s.sd), num(s.mean)]),
+      r.stability.map((s) => [s.channel, formatSignificant(s.sd), formatSignificant(s.mean)]),
       [1, 2],
     ),
     '',
@@ -214,8 +246,8 @@ export function formatComparisonText(c: ModelComparison): string {
     formatTable(
       ['channel', ...names],
       [
-        ...channels.map((ch) => [ch, ...c.evaluations.map((e) => num(e.stability.find((s) => s.channel === ch)?.sd ?? NaN))]),
-        ['mean', ...c.evaluations.map((e) => num(meanOf(e.stability.map((s) => s.sd))))],
+        ...channels.map((ch) => [ch, ...c.evaluations.map((e) => formatSignificant(e.stability.find((s) => s.channel === ch)?.sd ?? NaN))]),
+        ['mean', ...c.evaluations.map((e) => formatSignificant(meanOf(e.stability.map((s) => s.sd))))],
       ],
       names.map((_, j) => j + 1),
     ),
@@ -232,7 +264,7 @@ export function formatComparisonText(c: ModelComparison): string {
           short(ch),
           ...c.evaluations.map((e) => {
             const x = e.roas.find((r) => r.market === m && r.channel === ch);
-            return x ? `${num(x.mean)} ${range(x.hdiLow, x.hdiHigh)}` : '–';
+            return x ? `${formatSignificant(x.mean)} ${ratioRange(x.hdiLow, x.hdiHigh)}` : '–';
           }),
         ]),
       ),

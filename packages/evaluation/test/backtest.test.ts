@@ -1,9 +1,11 @@
 // Backtest scores: per-week forecast summaries, MAPE, coverage, naive baselines, backtest.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BACKTEST_FILE, forecastWeek, loadBacktest, meanAbsolutePercentError, scoreForecasts, type ScoredWeek } from '../src/index.js';
-import { tempDir } from './helpers.js';
+import { removeTempDirs, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 const week = (y: number, mean: number, lower: number, upper: number, crps = 1, naiveLast = y, naiveMean = y): ScoredWeek => ({ y, mean, lower, upper, crps, naiveLast, naiveMean });
 

@@ -1,10 +1,10 @@
 // The evaluation pipeline on two small real fits (hierarchical and unpooled, 2 chains × 150/100)
 // of a 3-market × 2-channel panel: each number checked against a direct computation from the
 // draws, the data-file check, determinism of the predictive checks, and the comparison.
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { compareFolder } from '../src/comparison.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareFolder, findResultsFolders, type ModelComparison } from '../src/comparison.js';
 import { EvaluationError } from '../src/errors.js';
 import { evaluateFolder, type EvaluationReport } from '../src/evaluate.js';
 import { comparisonToJson, evaluationToJson, toJsonText } from '../src/json.js';
@@ -14,8 +14,8 @@ import { posteriorPredictiveChecks } from '../src/ppc.js';
 import { forEachDraw, rebuildModel } from '../src/rebuild.js';
 import { recoverGroundTruth, type GroundTruth } from '../src/recovery.js';
 import { loadResults, parameterDraws } from '../src/results.js';
-import { formatComparisonText, formatEvaluationText } from '../src/text.js';
-import { fitSmall, makeCsv, tempDir } from './helpers.js';
+import { formatComparisonText, formatEvaluationText, formatSignificant } from '../src/text.js';
+import { fitSmall, makeCsv, removeTempDirs, tempDir } from './helpers.js';
 import { pointwiseLogLikelihood } from '../src/derived.js';
 
 let root: string;
@@ -31,6 +31,17 @@ beforeAll(async () => {
   await fitSmall(join(root, 'results'), csvPath, csv, 'unpooled', { seed: 5 });
   hier = await evaluateFolder(join(root, 'results', 'hierarchical'));
 });
+
+afterAll(removeTempDirs);
+
+/** `r` with every ROAS (and marginal ROAS) multiplied by `f`, as at an extreme revenue/spend scale. */
+function scaleRoas(r: EvaluationReport, f: number): EvaluationReport {
+  return {
+    ...r,
+    roas: r.roas.map((x) => ({ ...x, mean: x.mean * f, sd: x.sd * f, hdiLow: x.hdiLow * f, hdiHigh: x.hdiHigh * f, marginalMean: x.marginalMean * f })),
+    stability: r.stability.map((s) => ({ ...s, sd: s.sd * f, mean: s.mean * f })),
+  };
+}
 
 describe('evaluateFolder', () => {
   it('summarises ROAS per market × channel from Model.roas per draw', async () => {
@@ -150,6 +161,30 @@ describe('evaluateFolder', () => {
   });
 });
 
+describe('formatEvaluationText', () => {
+  /** The ROAS-table line of market A's best channel. */
+  const roasLine = (text: string) => text.split('\n').find((l) => /^A +1 +\w+_spend +/.test(l))!;
+
+  it('prints ROAS, its HDI and marginal ROAS with significant digits at extreme scales (0.000123, not 0.00)', () => {
+    const tiny = scaleRoas(hier, 1e-4);
+    const x = tiny.roas.find((r) => r.market === 'A' && r.rank === 1)!;
+    const text = formatEvaluationText(tiny);
+    const line = roasLine(text);
+    expect(line).not.toMatch(/ 0\.00 /);
+    expect(text).not.toMatch(/\[0\.00, 0\.00\]/);
+    expect(line).toContain(` ${formatSignificant(x.mean)}  [${formatSignificant(x.hdiLow)}, ${formatSignificant(x.hdiHigh)}]`);
+    expect(line).toContain(` ${formatSignificant(x.marginalMean)} `);
+    expect(formatSignificant(x.mean)).toMatch(/^0\.000[1-9]\d{0,2}$/);
+  });
+
+  it('keeps the two-decimal look for ordinary ROAS', () => {
+    const x = hier.roas.find((r) => r.market === 'A' && r.rank === 1)!;
+    expect(x.hdiLow).toBeGreaterThanOrEqual(0.1);
+    const line = roasLine(formatEvaluationText(hier));
+    expect(line).toContain(` ${x.mean.toFixed(2)}  [${x.hdiLow.toFixed(2)}, ${x.hdiHigh.toFixed(2)}]`);
+  });
+});
+
 describe('compareFolder', () => {
   it('ranks the models by elpd_loo with stacking weights, stability, ROAS and shrinkage displacement', async () => {
     const c = await compareFolder(join(root, 'results'));
@@ -167,6 +202,35 @@ describe('compareFolder', () => {
     const text = formatComparisonText(c);
     expect(text).toMatch(/Best: \w+, ahead of \w+ by/);
     expect(text).toContain('Stability across markets');
+  });
+
+  it('skips hidden and temporary folders of interrupted writes (.hierarchical.tmp-XXXXXX, .old)', async () => {
+    const dir = join(root, 'interrupted');
+    await cp(join(root, 'results'), dir, { recursive: true });
+    // a write interrupted after the manifest: no draws yet
+    await mkdir(join(dir, '.hierarchical.tmp-a1B2c3'));
+    await copyFile(join(dir, 'hierarchical', 'manifest.json'), join(dir, '.hierarchical.tmp-a1B2c3', 'manifest.json'));
+    // the previous folder moved aside, its removal interrupted
+    await cp(join(dir, 'unpooled'), join(dir, '.unpooled.tmp-XyZ789.old'), { recursive: true });
+    await rm(join(dir, '.unpooled.tmp-XyZ789.old', 'sample_stats.csv'));
+    // any other hidden folder with a manifest
+    await cp(join(dir, 'unpooled'), join(dir, '.backup'), { recursive: true });
+    expect(await findResultsFolders(dir)).toEqual([join(dir, 'hierarchical'), join(dir, 'unpooled')]);
+    const c = await compareFolder(dir);
+    expect(c.models.map((m) => m.name).sort()).toEqual(['hierarchical', 'unpooled']);
+  });
+
+  it('prints ROAS with significant digits at extreme scales, and as before at ordinary ones', async () => {
+    const c = await compareFolder(join(root, 'results'));
+    const ordinary = formatComparisonText(c);
+    const row = c.evaluations[0]!.roas[0]!;
+    expect(ordinary).toContain(`${row.mean.toFixed(2)} [${row.hdiLow.toFixed(2)}, ${row.hdiHigh.toFixed(2)}]`);
+    const tiny: ModelComparison = { ...c, evaluations: c.evaluations.map((e) => scaleRoas(e, 1e-4)) };
+    const text = formatComparisonText(tiny);
+    expect(text).not.toMatch(/0\.00 \[0\.00, 0\.00\]/);
+    const x = tiny.evaluations[0]!.roas[0]!;
+    expect(text).toContain(`${formatSignificant(x.mean)} [${formatSignificant(x.hdiLow)}, ${formatSignificant(x.hdiHigh)}]`);
+    expect(formatSignificant(x.mean)).toMatch(/^0\.000[1-9]\d{0,2}$/);
   });
 
   it('needs at least two results folders', async () => {

@@ -38,6 +38,7 @@ it('exports exactly the documented names', () => {
     'formatComparisonText',
     'formatEvaluationText',
     'formatMoney',
+    'formatSignificant',
     'formatTable',
     'gpdFit',
     'groundTruthSchema',

@@ -1,6 +1,6 @@
 // Small fits for the tests: a deterministic 3-market × 2-channel CSV, sampled in-thread with a
 // short run, written as a results folder in the exact format of `tributary fit`.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPanel, parseMarketingCsv } from '@tributary/data';
@@ -8,8 +8,23 @@ import { buildModel, type Model, type ModelKind } from '@tributary/models';
 import { buildRng, sample, type Posterior } from '@tributary/sampler';
 import { sha256Hex } from '../src/rebuild.js';
 
-export function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'tributary-evaluation-'));
+export const TEMP_PREFIX = 'tributary-evaluation-';
+const created: string[] = [];
+
+/**
+ * A new folder `tributary-evaluation-XXXXXX` in the system temp folder. Every test file that
+ * calls this registers `afterAll(removeTempDirs)`, so the suite leaves nothing behind.
+ */
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), TEMP_PREFIX));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every folder `tempDir` created in this test file (for afterAll). */
+export async function removeTempDirs(): Promise<void> {
+  const dirs = created.splice(0);
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 }
 
 /** Markets A (40 weeks), B (30), C (20, one gap); channels tv_spend and search_spend. */

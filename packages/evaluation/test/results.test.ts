@@ -2,10 +2,11 @@
 // errors (file, line, column) for every way the folder can be broken.
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvaluationError } from '../src/errors.js';
+import { rebuildModel } from '../src/rebuild.js';
 import { loadResults, parameterDraws, splitCsvLine } from '../src/results.js';
-import { fitSmall, makeCsv, tempDir, type SmallFit } from './helpers.js';
+import { fitSmall, makeCsv, removeTempDirs, tempDir, type SmallFit } from './helpers.js';
 
 let root: string;
 let fit: SmallFit;
@@ -18,12 +19,25 @@ beforeAll(async () => {
   fit = await fitSmall(join(root, 'results'), join(root, 'data.csv'), csv, 'pooled', { chains: 2, warmup: 60, draws: 20 });
 });
 
+afterAll(removeTempDirs);
+
 /** A copy of the fitted folder with one file changed. */
 async function broken(file: string, edit: (text: string) => string): Promise<string> {
   const dir = join(root, `broken-${++numBroken}`);
   await cp(fit.dir, dir, { recursive: true });
   await writeFile(join(dir, file), edit(await readFile(join(dir, file), 'utf8')));
   return dir;
+}
+
+/** `text` with the cell of `column` on 1-based line `lineNo` replaced by `value`. */
+function setCell(text: string, lineNo: number, column: string, value: string): string {
+  const lines = text.split('\n');
+  const j = splitCsvLine(lines[0]!).indexOf(column);
+  if (j < 0) throw new Error(`no column ${column}`);
+  const cells = lines[lineNo - 1]!.split(',');
+  cells[j] = value;
+  lines[lineNo - 1] = cells.join(',');
+  return lines.join('\n');
 }
 
 async function loadError(dir: string): Promise<EvaluationError> {
@@ -100,9 +114,72 @@ describe('loadResults', () => {
     expect((await loadError(await broken('sample_stats.csv', (t) => t.replace('divergent', 'diverged')))).message).toMatch(/no "divergent" column/);
   });
 
-  it('accepts NA and Inf as R writes them', async () => {
-    const dir = await broken('sample_stats.csv', (t) => t.replace(/\n1,1,[^,]+,/, '\n1,1,NA,'));
-    const r = await loadResults(dir);
-    expect(r.sampleStats.stepsize![0]![0]).toBeNaN();
+  it('rejects NA, NaN, Inf and -Inf in draws.csv, naming the line and the parameter', async () => {
+    for (const cell of ['NA', 'NaN', 'Inf', '-Inf', '+Infinity', '1e999']) {
+      const e = await loadError(await broken('draws.csv', (t) => setCell(t, 7, 'beta[tv_spend]', cell)));
+      expect(e.code).toBe('RESULTS_INVALID');
+      expect(e.line).toBe(7);
+      expect(e.file).toMatch(/draws\.csv$/);
+      expect(e.message).toContain(`draws.csv: line 7, column beta[tv_spend]: "${cell}" is not a finite number`);
+      expect(e.message).toMatch(/the file is damaged\. Re-run tributary fit/);
+    }
+  });
+
+  it('rejects non-finite sampler statistics (stepsize, energy, lp, accept_stat are finite in every valid fit)', async () => {
+    for (const [column, cell] of [
+      ['stepsize', 'NA'],
+      ['energy', 'Inf'],
+      ['lp', '-Inf'],
+      ['accept_stat', 'NaN'],
+    ] as const) {
+      const e = await loadError(await broken('sample_stats.csv', (t) => setCell(t, 2, column, cell)));
+      expect(e.code).toBe('RESULTS_INVALID');
+      expect(e.line).toBe(2);
+      expect(e.message).toContain(`sample_stats.csv: line 2, column ${column}: "${cell}" is not a finite number; a valid fit writes only finite sampler statistics`);
+    }
+  });
+});
+
+describe('rebuildModel', () => {
+  /** A copy of the fitted folder with manifest.json edited as an object. */
+  const brokenManifest = (edit: (m: Record<string, unknown>) => void) =>
+    broken('manifest.json', (t) => {
+      const m = JSON.parse(t) as Record<string, unknown>;
+      edit(m);
+      return JSON.stringify(m, null, 2) + '\n';
+    });
+
+  async function rebuildError(dir: string): Promise<EvaluationError> {
+    const err = await rebuildModel(await loadResults(dir)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EvaluationError);
+    return err as EvaluationError;
+  }
+
+  it('rebuilds the fitted model when the manifest matches the data file', async () => {
+    const { panel } = await rebuildModel(await loadResults(fit.dir));
+    expect(panel.markets).toEqual(['A', 'B', 'C']);
+  });
+
+  it('rejects a manifest whose markets differ from the data file, naming both lists and the manifest', async () => {
+    const dir = await brokenManifest((m) => {
+      m.markets = ['A', 'B', 'D'];
+    });
+    const e = await rebuildError(dir);
+    expect(e.code).toBe('DATA_MISMATCH');
+    expect(e.file).toBe(join(dir, 'manifest.json'));
+    expect(e.message).toContain(`${join(dir, 'manifest.json')} does not match the data file ${join(root, 'data.csv')}`);
+    expect(e.message).toContain('the manifest lists markets [A, B, D], the data file has [A, B, C]');
+    expect(e.message).toMatch(/manifest was edited or the data file is a different one: pass the data file that was fitted with --data FILE/);
+    expect(e.message).not.toMatch(/channels/);
+  });
+
+  it('rejects a manifest whose channels differ from the data file (order included)', async () => {
+    const e = await rebuildError(
+      await brokenManifest((m) => {
+        m.channels = ['search_spend', 'tv_spend'];
+      }),
+    );
+    expect(e.code).toBe('DATA_MISMATCH');
+    expect(e.message).toContain('the manifest lists channels [search_spend, tv_spend], the data file has [tv_spend, search_spend]');
   });
 });
