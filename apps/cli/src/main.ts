@@ -1,5 +1,6 @@
 // Entry point of the `tributary` command line: dispatches to one command, maps typed errors to
-// clear messages and exit codes (1: the input is bad or the work failed; 2: the call was wrong).
+// clear messages and exit codes (1: the input is bad or the work failed; 2: the call was wrong;
+// 3: `fit --fail-on` and the verdict reached it; 130: interrupted).
 import { CliUsageError, formatHelp, parseCommandArgs, type CommandSpec } from './command.js';
 import { backtestCommand } from './commands/backtest.js';
 import { compareCommand } from './commands/compare.js';
@@ -11,6 +12,7 @@ import { optimizeCommand } from './commands/optimize.js';
 import { reportCommand } from './commands/report.js';
 import { validateCommand } from './commands/validate.js';
 import type { CliIo } from './io.js';
+import { cliVersion } from './util/versions.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
   generateCommand,
@@ -34,7 +36,7 @@ export function formatMainHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
-    'Run "tributary <command> --help" for the options of a command.',
+    'Run "tributary <command> --help" for the options of a command; "tributary --version" prints the version.',
     '',
   ].join('\n');
 }
@@ -44,6 +46,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(formatMainHelp());
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.out(`tributary ${cliVersion()}\n`);
+    return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {

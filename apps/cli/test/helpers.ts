@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../src/io.js';
@@ -19,6 +19,17 @@ export async function run(argv: string[], cwd: string): Promise<RunResult> {
   return { code, stdout, stderr };
 }
 
-export function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'tributary-cli-'));
+const created: string[] = [];
+
+/** A new temporary folder, removed by `removeTempDirs` after the test file (test/setup.ts). */
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tributary-cli-'));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every folder `tempDir` made in this test file (permissions restored first). */
+export async function removeTempDirs(): Promise<void> {
+  const dirs = created.splice(0);
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 }

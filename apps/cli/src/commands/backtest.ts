@@ -57,7 +57,7 @@ import {
 import { buildModel, loadPriors, modelWorkerTarget, type BuildModelOptions, type Model, type ModelKind } from '@tributary/models';
 import { buildRng, sample, summarize } from '@tributary/sampler';
 import { CliUsageError, intOption, type CommandSpec } from '../command.js';
-import { writeDirAtomic } from '../util/atomic.js';
+import { checkOutputLocation, writeDirAtomic } from '../util/atomic.js';
 import { csvField, csvNumber } from '../util/csv.js';
 import { ProgressDisplay } from '../util/progress.js';
 import { packageVersion } from '../util/versions.js';
@@ -133,13 +133,14 @@ export const backtestCommand: CommandSpec = {
       ...(timeVarying ? { timeVarying } : {}),
     };
     const outDir = resolve(io.cwd, String(v.out));
+    await checkOutputLocation(outDir, 'backtest', '--out');
     const progress = (t: string) => {
       if (!isQuiet) io.err(t);
     };
 
     const controller = new AbortController();
     const onSigint = () => {
-      io.err('\nInterrupted: stopping the chains; nothing is written.\n');
+      io.err(`\nInterrupted: stopping the chains; nothing is written (${outDir} is as it was).\n`);
       controller.abort();
     };
     process.once('SIGINT', onSigint);
@@ -254,7 +255,7 @@ export const backtestCommand: CommandSpec = {
       },
       folds,
     });
-    await writeDirAtomic(outDir, async (tmp) => {
+    await writeDirAtomic(outDir, 'backtest', async (tmp) => {
       await writeFile(join(tmp, BACKTEST_FILE), toJsonText(doc.json));
       await writeFile(join(tmp, BACKTEST_SCORES_FILE), doc.csv);
     });

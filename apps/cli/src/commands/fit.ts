@@ -8,13 +8,14 @@ import { buildModel, loadPriors, modelWorkerTarget, type BuildModelOptions, type
 import { diagnoseResults, parseManifest, type DiagnosticsReport } from '@tributary/evaluation';
 import { formatSummaryCsv, sample, summarize, type Posterior } from '@tributary/sampler';
 import { CliUsageError, intOption, type CommandSpec, type OptionSpec } from '../command.js';
-import { writeDirAtomic } from '../util/atomic.js';
+import { checkOutputLocation, writeDirAtomic } from '../util/atomic.js';
 import { formatDrawsCsv } from '../util/csv.js';
 import { ProgressDisplay } from '../util/progress.js';
-import { packageVersion } from '../util/versions.js';
+import { cliVersion, packageVersion } from '../util/versions.js';
 import { dataOptions } from './validate.js';
 
 const KINDS: readonly ModelKind[] = ['pooled', 'unpooled', 'hierarchical'];
+const DEFAULT_KNOT_EVERY = '4';
 
 /** Data and model options that `fit` and `backtest` share (same names, meanings and defaults). */
 export const MODEL_OPTIONS = {
@@ -30,7 +31,7 @@ export const MODEL_OPTIONS = {
     description: 'CSV of experiments (market,channel,start,end,delta_spend,lift,lift_se); each adds a likelihood term through adstock and saturation.',
   },
   'time-varying': { type: 'string', valueName: 'A,B', description: 'Channels whose effect may drift over time (random-walk multiplier, pooled across markets).' },
-  'knot-every': { type: 'string', valueName: 'WEEKS', description: 'Weeks between knots of the time-varying random walk.', default: '4' },
+  'knot-every': { type: 'string', valueName: 'WEEKS', description: 'Weeks between knots of the time-varying random walk (default: 4; needs --time-varying).' },
 } as const satisfies Record<string, OptionSpec>;
 
 export const fitCommand: CommandSpec = {
@@ -51,6 +52,11 @@ export const fitCommand: CommandSpec = {
     out: { type: 'string', valueName: 'DIR', description: 'Results folder; each model goes to DIR/<model>/.', default: 'results' },
     name: { type: 'string', valueName: 'NAME', description: 'Sub-folder name instead of the model kind (one model only), e.g. hierarchical-tv to compare variants.' },
     quiet: { type: 'boolean', description: 'No progress output.' },
+    'fail-on': {
+      type: 'string',
+      valueName: 'LEVEL',
+      description: 'Exit with code 3 when a verdict is at least this bad: warning or bad (default: never; results are written either way).',
+    },
   },
   examples: [
     'tributary fit data/volta_marketing.csv --model all',
@@ -80,6 +86,7 @@ export const fitCommand: CommandSpec = {
     if (likelihood !== 'normal' && likelihood !== 'student-t') throw new CliUsageError(`--likelihood must be normal or student-t, got "${likelihood}"`);
     const parallel = v.parallel === undefined ? true : intOption(v.parallel, 'parallel', 0, 256) || false;
     const learnTransforms = v['learn-transforms'] === true;
+    const failOn = failOnOption(v['fail-on']);
 
     // 1. Validate before anything else (no sampling on bad data).
     const file = resolve(io.cwd, args.positionals[0]!);
@@ -93,16 +100,25 @@ export const fitCommand: CommandSpec = {
     const timeVarying = parseTimeVarying(v['time-varying'], v['knot-every'], panel);
     const sha256 = createHash('sha256').update(text).digest('hex');
     const outRoot = resolve(io.cwd, String(v.out));
+    // 2. Every output location is checked before the first chain starts.
+    const dirs = kinds.map((kind) => join(outRoot, folderName ?? kind));
+    for (const dir of dirs) await checkOutputLocation(dir, 'results', folderName === undefined ? '--out' : '--out/--name');
 
-    // Ctrl-C: abort sampling; the atomic writer leaves no half-written folder behind.
+    // Ctrl-C: abort sampling; the atomic writer leaves no half-written folder behind, and the
+    // models finished before the interrupt stay written.
     const controller = new AbortController();
+    const written: string[] = [];
+    let current = '';
     const onSigint = () => {
-      io.err('\nInterrupted: stopping the chains; nothing is written.\n');
+      const kept = written.length === 0 ? 'nothing is written' : `kept (finished before the interrupt): ${written.join(', ')}`;
+      io.err(`\nInterrupted: stopping the chains; ${current} is not written; ${kept}.\n`);
       controller.abort();
     };
     process.once('SIGINT', onSigint);
+    let worst: DiagnosticsReport['status'] = 'good';
     try {
-      for (const kind of kinds) {
+      for (const [k, kind] of kinds.entries()) {
+        current = dirs[k]!;
         const options: Omit<BuildModelOptions, 'kind'> = {
           learnTransforms,
           likelihood,
@@ -128,11 +144,11 @@ export const fitCommand: CommandSpec = {
         display?.finish();
         const constrained = constrainDraws(model, posterior);
         const summary = summarize(constrained, model.constrainedDim, model.constrainedNames as string[]);
-        const dir = join(outRoot, folderName ?? kind);
+        const dir = dirs[k]!;
         const manifest: Record<string, unknown> = {
           tributary_results_version: 1,
           model: kind,
-          created_by: `tributary ${packageVersion('tributary')}`,
+          created_by: `tributary ${cliVersion()}`,
           options: {
             chains,
             warmup,
@@ -205,20 +221,35 @@ export const fitCommand: CommandSpec = {
           max_treedepth_hits: report.treedepthHits,
           ebfmi: report.ebfmi,
         };
-        await writeDirAtomic(dir, async (tmp) => {
+        await writeDirAtomic(dir, 'results', async (tmp) => {
           await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
           await writeFile(join(tmp, 'draws.csv'), formatDrawsCsv(constrained, model.constrainedNames));
           await writeFile(join(tmp, 'sample_stats.csv'), formatSampleStatsCsv(posterior));
           await writeFile(join(tmp, 'summary.csv'), formatSummaryCsv(summary));
         });
+        written.push(dir);
+        if (STATUS_RANK[report.status] > STATUS_RANK[worst]) worst = report.status;
         io.out(`${folderName ?? kind}: wrote ${dir}\n${formatVerdict(report)}\n`);
       }
     } finally {
       process.removeListener('SIGINT', onSigint);
     }
+    if (failOn !== undefined && STATUS_RANK[worst] >= STATUS_RANK[failOn]) {
+      io.err(`tributary fit: a verdict is ${worst} (--fail-on ${failOn}); the results are written, exit code 3.\n`);
+      return 3;
+    }
     return 0;
   },
 };
+
+const STATUS_RANK: Record<DiagnosticsReport['status'], number> = { good: 0, warning: 1, bad: 2 };
+
+function failOnOption(value: unknown): 'warning' | 'bad' | undefined {
+  if (value === undefined) return undefined;
+  const s = String(value);
+  if (s === 'warning' || s === 'bad') return s;
+  throw new CliUsageError(`--fail-on must be warning or bad, got "${s}"`);
+}
 
 /** A validated lift test as the model takes it (the channel by its column name). */
 export function liftInput(t: LiftTest) {
@@ -227,7 +258,10 @@ export function liftInput(t: LiftTest) {
 
 /** `--time-varying a,b` (column names, or names without the `_spend` suffix) and `--knot-every`. */
 export function parseTimeVarying(value: unknown, every: unknown, panel: Panel): { channels: string[]; knotEvery: number } | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined) {
+    if (every !== undefined) throw new CliUsageError('--knot-every needs --time-varying (it spaces the knots of the time-varying channels), e.g. --time-varying meta_spend --knot-every 4');
+    return undefined;
+  }
   const names = String(value).split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (names.length === 0) throw new CliUsageError('--time-varying needs at least one channel, e.g. --time-varying meta_spend');
   const channels = names.map((name) => {
@@ -235,7 +269,7 @@ export function parseTimeVarying(value: unknown, every: unknown, panel: Panel): 
     if (found === undefined) throw new CliUsageError(`--time-varying: "${name}" is not a channel of the data (${panel.channels.join(', ')})`);
     return found;
   });
-  const knotEvery = intOption(every, 'knot-every', 1, 520);
+  const knotEvery = intOption(every ?? DEFAULT_KNOT_EVERY, 'knot-every', 1, 520);
   if (Math.ceil(panel.tMax / knotEvery) + 1 < 3) {
     throw new CliUsageError(
       `--knot-every ${knotEvery} leaves fewer than 3 knots over the data's ${panel.tMax + 1} weeks; use --knot-every ${Math.max(1, Math.floor(panel.tMax / 2))} or less`,

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { formatSummary, parseMarketingCsv, summarizeDataset } from '@tributary/data';
-import { generateScenario, listScenarios, scenarioPreset, writeScenario } from '@tributary/synthetic';
+import { generateScenario, GROUND_TRUTH_FILE, LIFT_TESTS_FILE, listScenarios, MULTIPLIER_FILE, scenarioCsvFileName, scenarioPreset, writeScenario } from '@tributary/synthetic';
 import { CliUsageError, intOption, type CommandSpec } from '../command.js';
+import { checkOutputLocation } from '../util/atomic.js';
 
 /** One-line purpose of each built-in scenario, for --help. */
 const SCENARIO_BLURBS: Readonly<Record<string, string>> = {
@@ -41,6 +42,9 @@ export const generateCommand: CommandSpec = {
     const seed = intOption(args.values.seed, 'seed', 0, 2 ** 32 - 1);
     const outDir = resolve(io.cwd, String(args.values.out));
     const result = generateScenario(scenarioPreset(name as Parameters<typeof scenarioPreset>[0]), seed);
+    // Files of the same names in --out are replaced only when the folder is a generated data set.
+    const files = [scenarioCsvFileName(result.groundTruth.scenario), GROUND_TRUTH_FILE, LIFT_TESTS_FILE, MULTIPLIER_FILE];
+    await checkOutputLocation(outDir, 'dataset', '--out', { files });
     const written = await writeScenario(result, outDir);
     const paths = [written.csvPath, written.truthPath, written.liftTestsPath, written.multiplierPath].filter(
       (p): p is string => p !== undefined,

@@ -3,10 +3,11 @@
 // @tributary/evaluation's loader, rebuilds the model from the manifest and the data file (whose
 // sha256 must match; --data for a moved file), optimizes, prints the allocation and writes
 // plan.json atomically.
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
 import { TributaryError } from '@tributary/data';
-import { loadResults, rebuildModel } from '@tributary/evaluation';
+import { formatSignificant, loadResults, MANIFEST_FILE, rebuildModel } from '@tributary/evaluation';
 import {
   budgetScenarios,
   buildResponseModel,
@@ -28,13 +29,14 @@ import {
   type UtilitySpec,
 } from '@tributary/optimizer';
 import { CliUsageError, intOption, type CommandSpec } from '../command.js';
+import { checkOutputLocation, writeFileAtomic } from '../util/atomic.js';
 
 export const optimizeCommand: CommandSpec = {
   name: 'optimize',
   summary: 'Allocate a media budget over markets and channels from a fitted model (exact budget, bounds, risk-aware utilities, scenarios, targets).',
   positionals: [{ name: 'RESULTS', description: 'Results folder written by tributary fit, e.g. results/hierarchical.', required: true }],
   options: {
-    budget: { type: 'string', valueName: 'AMOUNT', description: 'Total budget over the horizon, in the data currency (required unless a target is given).' },
+    budget: { type: 'string', valueName: 'AMOUNT', description: 'Total budget over the horizon, in the data currency (required unless a target is given; with --target-roas, the largest budget searched).' },
     weeks: { type: 'string', valueName: 'N', description: 'Horizon W in weeks, starting after the last observed week.', default: '13' },
     utility: { type: 'string', valueName: 'SPEC', description: 'mean, var:Q, cvar:Q, mts:ALPHA, sharpe or p-roas:R.', default: 'mean' },
     bounds: { type: 'string', valueName: 'FILE', description: 'CSV (market,channel,lower,upper) or JSON bounds on weekly spend; * matches all.' },
@@ -64,6 +66,9 @@ export const optimizeCommand: CommandSpec = {
     const utility = utilityOption(v.utility);
     const target = targetOption(v);
     const budget = v.budget === undefined ? undefined : amountOption(v.budget, 'budget');
+    if (budget !== undefined && target?.kind === 'revenue') {
+      throw new CliUsageError('--budget and --target-revenue are alternatives: --target-revenue finds the budget that reaches the revenue; give one of them');
+    }
     if (budget === undefined && target === undefined) {
       throw new CliUsageError('--budget is required (the total over the horizon, e.g. --budget 500000), unless --target-revenue or --target-roas is given');
     }
@@ -79,10 +84,20 @@ export const optimizeCommand: CommandSpec = {
     if (!(maxMultiple > 0 && Number.isFinite(maxMultiple))) throw new CliUsageError(`--max-multiple must be a number > 0, got "${String(v['max-multiple'])}"`);
     const fixed = v.fix === undefined ? [] : fixOption(v.fix);
     const bounds = v.bounds === undefined ? [] : await boundsFile(resolve(io.cwd, String(v.bounds)));
+    const outFile = v.out === undefined ? undefined : resolve(io.cwd, String(v.out));
+    if (outFile !== undefined) await checkOutputLocation(outFile, 'plan', '--out');
 
     // 2. The fitted model and its draws.
     const dir = resolve(io.cwd, args.positionals[0]!);
     const results = await loadResults(dir);
+    const verdict = fitVerdict(results.manifest);
+    if (verdict !== undefined && verdict.status !== 'good') {
+      io.err(
+        `warning: the fit in ${dir} has a ${verdict.status} verdict (${verdict.divergences} divergences, max R-hat ${verdict.max_rhat.toFixed(3)}, ` +
+          `min bulk ESS ${Math.round(verdict.min_ess_bulk)}); a plan is only as good as the fit: fix it (tributary evaluate ${dir}) before acting on this plan.\n`,
+      );
+    }
+    const manifestSha256 = createHash('sha256').update(await readFile(join(dir, MANIFEST_FILE))).digest('hex');
     const { model, panel } = await rebuildModel(results, v.data === undefined ? {} : { dataFile: resolve(io.cwd, String(v.data)) });
     for (const f of fixed) {
       if (f.market !== undefined && !model.markets.includes(f.market)) throw new CliUsageError(`--fix: unknown market "${f.market}"; markets are ${model.markets.join(', ')}`);
@@ -111,22 +126,36 @@ export const optimizeCommand: CommandSpec = {
     const json = planToJson(plan, { ...(scenarioList ? { scenarios: scenarioList } : {}), ...(found ? { target: found } : {}) });
     const document = {
       ...json,
-      results: { dir, model: results.manifest.model, draws: response.numDraws },
+      results: { dir, model: results.manifest.model, draws: response.numDraws, manifest_sha256: manifestSha256, verdict: verdict ?? null },
     };
     const text = JSON.stringify(document, null, 2) + '\n';
-    if (v.out !== undefined) await writeFileAtomic(resolve(io.cwd, String(v.out)), text);
+    if (outFile !== undefined) await writeFileAtomic(outFile, 'plan', text);
     if (v.json === true) io.out(text);
-    else io.out(formatReport(response, plan, { dir, model: results.manifest.model, scenarios: scenarioList, target: found, out: v.out === undefined ? undefined : resolve(io.cwd, String(v.out)) }));
+    else io.out(formatReport(response, plan, { dir, model: results.manifest.model, scenarios: scenarioList, target: found, out: outFile }));
     return 0;
   },
 };
 
 // ---- flags ---------------------------------------------------------------------------------
 
+/** Largest amount accepted: beyond it cents are no longer exact in a double. */
+const MAX_AMOUNT = 1e15;
+
+/** The fit's diagnostics as `tributary fit` recorded them in the manifest (absent in hand-made folders). */
+function fitVerdict(manifest: Record<string, unknown>): { status: 'good' | 'warning' | 'bad'; divergences: number; max_rhat: number; min_ess_bulk: number } | undefined {
+  const d = manifest.diagnostics as Record<string, unknown> | undefined;
+  if (d === undefined || d === null || typeof d !== 'object') return undefined;
+  const status = d.status;
+  if (status !== 'good' && status !== 'warning' && status !== 'bad') return undefined;
+  return { status, divergences: Number(d.divergences), max_rhat: Number(d.max_rhat), min_ess_bulk: Number(d.min_ess_bulk) };
+}
+
 function amountOption(value: unknown, flag: string): number {
   const s = String(value).replace(/[_,]/g, '').trim();
   const n = Number(s);
-  if (s === '' || !Number.isFinite(n) || n <= 0 || n > 1e15) throw new CliUsageError(`--${flag} must be an amount > 0 (e.g. 500000), got "${String(value)}"`);
+  if (s === '' || !Number.isFinite(n) || n < 0.01 || n > MAX_AMOUNT) {
+    throw new CliUsageError(`--${flag} must be an amount from 0.01 to ${MAX_AMOUNT.toExponential()} (e.g. 500000), got "${String(value)}"`);
+  }
   return Math.round(n * 100) / 100;
 }
 
@@ -189,22 +218,12 @@ async function boundsFile(file: string): Promise<BoundSpec[]> {
   return parseBounds(text, extname(file).toLowerCase() === '.json' ? 'json' : 'csv', file);
 }
 
-/** Writes `text` to a temporary sibling file, then renames it over `file`. */
-async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}-${Date.now()}`);
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw new TributaryError('WRITE_FAILED', `cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}); check that its folder exists and is writable.`);
-  }
-}
-
 // ---- report --------------------------------------------------------------------------------
 
 const money = (v: number, digits = 0): string => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const band = (s: Summary, digits = 0): string => `${money(s.mean, digits)} [${money(s.q05, digits)}, ${money(s.q95, digits)}]`;
+/** ROAS and other ratios: significant digits, so tiny or huge scales never print as 0.00. */
+const ratioBand = (s: Summary): string => `${formatSignificant(s.mean)} [${formatSignificant(s.q05)}, ${formatSignificant(s.q95)}]`;
 
 function table(rows: string[][], alignRight: (col: number) => boolean): string[] {
   const widths = rows[0]!.map((_, j) => Math.max(...rows.map((r) => r[j]!.length)));
@@ -260,9 +279,9 @@ function formatReport(
   }
   lines.push(...table(detail, (j) => j >= 2 && j <= 4), '');
 
-  lines.push(`Plan:        response ${band(plan.response)}   ROAS ${band(plan.roas, 2)}`);
+  lines.push(`Plan:        response ${band(plan.response)}   ROAS ${ratioBand(plan.roas)}`);
   lines.push(
-    `Historical:  response ${band(plan.historical.response)}   ROAS ${band(plan.historical.roas, 2)}   (same budget, shares of ${plan.historical.basis === 'recent' ? `the last ${W} weeks` : 'the whole history'})`,
+    `Historical:  response ${band(plan.historical.response)}   ROAS ${ratioBand(plan.historical.roas)}   (same budget, shares of ${plan.historical.basis === 'recent' ? `the last ${W} weeks` : 'the whole history'})`,
   );
   lines.push(`Uplift:      ${band(plan.uplift)}   P(uplift > 0) = ${plan.pUplift.toFixed(3)}`);
   if (plan.extrapolation.length > 0) {
@@ -276,7 +295,7 @@ function formatReport(
     const srows = [['multiple', 'budget', 'response', 'ROAS', 'historical', 'P(uplift>0)']];
     for (const s of ctx.scenarios) {
       if (s.plan === undefined) srows.push([`×${s.multiplier}`, money(s.budget), `infeasible: ${s.error ?? ''}`, '', '', '']);
-      else srows.push([`×${s.multiplier}`, money(s.budget), band(s.plan.response), band(s.plan.roas, 2), money(s.plan.historical.response.mean), s.plan.pUplift.toFixed(3)]);
+      else srows.push([`×${s.multiplier}`, money(s.budget), band(s.plan.response), ratioBand(s.plan.roas), money(s.plan.historical.response.mean), s.plan.pUplift.toFixed(3)]);
     }
     lines.push(...table(srows, (j) => j === 1 || j === 4 || j === 5));
   }

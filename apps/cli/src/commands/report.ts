@@ -3,10 +3,10 @@
 // folder (the divergent scenario) shown side by side in "when hierarchical fails", the
 // backtest of `tributary backtest` (--backtest DIR), and the same model fitted without its lift
 // tests (--uncalibrated DIR) for the calibration section.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { buildReportInput, renderReport } from '@tributary/report';
 import { intOption, type CommandSpec } from '../command.js';
+import { checkOutputLocation, writeFileAtomic } from '../util/atomic.js';
 
 export const reportCommand: CommandSpec = {
   name: 'report',
@@ -39,6 +39,8 @@ export const reportCommand: CommandSpec = {
     const v = args.values;
     const str = (k: string) => (v[k] === undefined ? undefined : String(v[k]));
     const started = Date.now();
+    const out = resolve(io.cwd, String(v.out));
+    await checkOutputLocation(out, 'report', '--out');
     const input = await buildReportInput({
       cwd: io.cwd,
       resultsDir: args.positionals[0]!,
@@ -53,11 +55,7 @@ export const reportCommand: CommandSpec = {
       maxDraws: intOption(v['max-draws'], 'max-draws', 10, 1_000_000),
     });
     const html = renderReport(input);
-    const out = resolve(io.cwd, String(v.out));
-    await mkdir(dirname(out), { recursive: true });
-    const tmp = `${out}.tmp-${process.pid}`;
-    await writeFile(tmp, html);
-    await rename(tmp, out);
+    await writeFileAtomic(out, 'report', html);
     const kb = Math.round(Buffer.byteLength(html) / 1024);
     io.out(`Wrote ${out} (${kb} KB, ${input.models.length} models${input.plan ? ', budget plan' : ''}${input.divergent ? ', second results' : ''}${input.backtest ? ', backtest' : ''}${input.calibration ? ', calibration' : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     for (const note of input.notes) io.err(`note: ${note}\n`);
