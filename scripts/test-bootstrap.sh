@@ -14,16 +14,25 @@ trap 'rm -rf "$tmp"' EXIT
 
 fail() { echo "test-bootstrap: FAIL: $*" >&2; exit 1; }
 
-# PATH without any folder that provides pnpm, but with node, npm and the usual tools.
+# PATH without any pnpm, but with node, npm and the usual tools: a folder that holds a pnpm (often
+# /usr/bin, next to node itself) is replaced by a folder of links to everything else in it.
+sysbin="$tmp/sysbin"
+mkdir -p "$sysbin"
 clean_path=""
 IFS=: read -r -a dirs <<<"$PATH"
 for d in "${dirs[@]}"; do
-  [ -z "$d" ] && continue
-  if [ -e "$d/pnpm" ] || [ -L "$d/pnpm" ]; then continue; fi
+  [ -z "$d" ] || [ ! -d "$d" ] && continue
+  if [ -e "$d/pnpm" ] || [ -L "$d/pnpm" ] || [ -e "$d/pnpx" ]; then
+    for f in "$d"/* "$d"/.[!.]*; do
+      name=$(basename "$f")
+      case "$name" in pnpm | pnpx | pnpm.* | pnpx.*) continue ;; esac
+      [ -e "$sysbin/$name" ] || [ -L "$sysbin/$name" ] || ln -s "$f" "$sysbin/$name" 2>/dev/null || true
+    done
+    case ":$clean_path:" in *":$sysbin:"*) ;; *) clean_path="${clean_path:+$clean_path:}$sysbin" ;; esac
+    continue
+  fi
   clean_path="${clean_path:+$clean_path:}$d"
 done
-node_bin=$(dirname "$(command -v node)")
-case ":$clean_path:" in *":$node_bin:"*) ;; *) clean_path="$clean_path:$node_bin" ;; esac
 
 npm_cache=$(npm config get cache 2>/dev/null || echo "$tmp/npm-cache")
 prefix="$tmp/npm-prefix"
