@@ -1,4 +1,4 @@
-// Enforces the package graph of shared/design/architecture.md: every @tributary import in a
+// Enforces the package graph of docs/architecture.md: every @tributary import in a
 // package's sources is declared in its package.json, is on the allowed list below, and nothing
 // imports an app. Run by `pnpm lint`.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
@@ -46,7 +46,7 @@ for (const root of ['packages', 'apps']) {
         if (!(APP_ALLOWED[pkg.name] ?? []).includes(dep)) problems.push(`${pj}: the app ${pkg.name} may not depend on ${dep} (see tooling/check-graph.mjs APP_ALLOWED).`);
       } else if (APPS.has(dep)) problems.push(`${pj}: depends on the app ${dep}; nothing may import an app.`);
       else if (!isApp && dep.startsWith('@tributary/') && !(ALLOWED[pkg.name] ?? []).includes(dep))
-        problems.push(`${pj}: ${pkg.name} may not depend on ${dep} (see shared/design/architecture.md).`);
+        problems.push(`${pj}: ${pkg.name} may not depend on ${dep} (see docs/architecture.md).`);
     }
     for (const f of tsFiles(join(root, d, 'src'))) {
       const src = readFileSync(f, 'utf8');
