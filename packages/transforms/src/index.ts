@@ -35,6 +35,31 @@ export {
   tanhSaturationWithGradient,
 } from './saturation.js';
 
+export type {
+  LogNormalPrior,
+  SaturationDefaults,
+  SaturationKind,
+  SaturationParameters,
+  SaturationSpec,
+} from './saturation-spec.js';
+export {
+  buildSaturationSpec,
+  numSaturationParameters,
+  SATURATION_DEFAULTS,
+  SATURATION_PARAMETER_NAMES,
+} from './saturation-spec.js';
+
+export {
+  HILL_SMALL_A,
+  hillScalarWithGradient,
+  hillSmoothScalar,
+  logisticSaturationScalarWithGradient,
+  michaelisMentenScalarWithGradient,
+  saturationScalarWithGradient,
+  saturationSmoothScalar,
+  tanhSaturationScalarWithGradient,
+} from './saturation-kernels.js';
+
 export type { ChannelTransformDefaults } from './defaults.js';
 export {
   buildAdstockSpec,
