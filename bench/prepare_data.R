@@ -169,3 +169,54 @@ calibrated_name <- function(n, prep) {
   if (is.null(lab)) return(n)
   paste0(base, "[", paste(lab, collapse = ","), "]")
 }
+
+# ---- Learned transforms ------------------------------------------------------------------------
+# Data of bench/stan/hierarchical_learned.stan: the adstock convolution runs inside Stan (alpha is
+# a parameter), so instead of H the program gets, per channel c, the N x L matrix of lagged scaled
+# spend Xlag[c][n, l + 1] = x[g, t_n - l, c] (spec §2/§3: per-market grid, per market-channel
+# max scaling over the observed rows, 0 in gaps and before the market's first week), the weight
+# exponents (l, or (l - theta)^2 for delayed adstock, l = 0..L-1), the rows whose lag window holds
+# spend (a > 0 for every alpha in (0, 1), so data) and the prior centres / scales of spec §5.
+# prep: the result of prepare_data(csv).
+prepare_learned <- function(prep, L_max = 8L, concentration = 20, K_sd = 0.3, S_sd = 0.3) {
+  s <- prep$stan; d <- prep$rows; C <- length(prep$channels); N <- nrow(d)
+  Xlag <- array(0, dim = c(C, N, L_max))
+  expo <- matrix(0, C, L_max); pos <- matrix(0, C, N)
+  alpha0 <- K0 <- S0 <- numeric(C)
+  for (c in seq_len(C)) {
+    for (g in seq_along(prep$markets)) {
+      rows <- which(d$g == g)
+      gs <- grid_spend(prep, g, prep$channels[c], prep$Tmax)  # global weeks 0..Tmax, 0 off the market's rows
+      for (l in 0:(L_max - 1)) {
+        tl <- d$t[rows] - l
+        Xlag[c, rows, l + 1] <- ifelse(tl >= 0, gs$x[pmax(tl, 0) + 1], 0)
+      }
+    }
+    pos[c, ] <- as.numeric(rowSums(Xlag[c, , , drop = FALSE][1, , ]) > 0)
+    def <- channel_defaults(prep$channels[c])
+    l <- 0:(L_max - 1)
+    expo[c, ] <- if (def$kind == "geometric") l else (l - def$theta)^2
+    alpha0[c] <- def$alpha; K0[c] <- def$K; S0[c] <- def$S
+  }
+  s$H <- NULL
+  s$L <- as.integer(L_max); s$Xlag <- Xlag; s$expo <- expo; s$pos <- pos
+  s$alpha0 <- array(alpha0, dim = C); s$K0 <- array(K0, dim = C); s$S0 <- array(S0, dim = C)
+  s$adstock_alpha_concentration <- concentration; s$sat_K_sd <- K_sd; s$sat_S_sd <- S_sd
+  prep$stan <- s
+  prep
+}
+
+# Stan name -> Tributary name for hierarchical_learned.stan (markets / channels by the panel's order)
+learned_name <- function(n, prep) {
+  m <- regmatches(n, regexec("^([A-Za-z_]+)\\[(.*)\\]$", n))[[1]]
+  if (length(m) == 0) return(n)
+  base <- m[2]; idx <- as.integer(strsplit(m[3], ",")[[1]])
+  lab <- switch(base,
+    alpha_z = , alpha = , delta = , sigma = prep$markets[idx],
+    beta_log_mu = , beta_mu = , beta_sigma = , adstock_alpha = , sat_K = , sat_S = prep$channels[idx],
+    beta_z = , beta = c(prep$markets[idx[1]], prep$channels[idx[2]]),
+    gamma = as.character(idx),
+    NULL)
+  if (is.null(lab)) return(n)
+  paste0(base, "[", paste(lab, collapse = ","), "]")
+}

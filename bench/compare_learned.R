@@ -1,0 +1,70 @@
+# Tributary vs Stan on the hierarchical model with learned transforms: speed and posterior
+# agreement, with R's `posterior` package computing every summary of BOTH sides (so neither side
+# grades itself).
+# Usage: Rscript bench/compare_learned.R OUTDIR [LABEL]
+#   reads OUTDIR/tributary/hierarchical/{draws.csv,manifest.json} and OUTDIR/stan/{draws.csv,timing.json}
+# Speed: min bulk-ESS (and min tail-ESS, max R-hat) over every parameter both sides report
+# (parameters and transformed parameters: alpha, beta, beta_mu included), divided by the wall
+# seconds of the sampler with 4 chains on this machine's 2 cores: Tributary = manifest
+# timing.wall_seconds (sample(), worker start-up included, CSV parsing and output writing
+# excluded); Stan = wall seconds of rstan::sampling() with cores = 2 (cluster start-up included,
+# compile excluded). Agreement rule (as bench/compare.R): means within 4 combined MCSE + 2 % of
+# Stan's sd, sds within 10 %.
+suppressPackageStartupMessages({ library(posterior); library(jsonlite) })
+`%||%` <- function(x, y) if (is.null(x)) y else x
+args <- commandArgs(trailingOnly = TRUE)
+out <- args[1]; label <- if (length(args) >= 2) args[2] else ""
+tr <- read.csv(file.path(out, "tributary", "hierarchical", "draws.csv"), check.names = FALSE)
+st <- read.csv(file.path(out, "stan", "draws.csv"), check.names = FALSE)
+man <- fromJSON(file.path(out, "tributary", "hierarchical", "manifest.json"))
+tim <- fromJSON(file.path(out, "stan", "timing.json"))
+common <- intersect(names(tr), names(st))
+common <- common[!startsWith(common, ".")]
+only_st <- setdiff(names(st)[!startsWith(names(st), ".")], names(tr))
+only_tr <- setdiff(names(tr)[!startsWith(names(tr), ".")], names(st))
+summ <- function(df) {
+  s <- summarise_draws(as_draws_df(df[, c(".chain", ".iteration", common)]), "mean", "sd", "mcse_mean",
+                       "ess_bulk", "ess_tail", "rhat")
+  s[match(common, s$variable), ]
+}
+a <- summ(tr); b <- summ(st)
+tol <- 4 * sqrt(a$mcse_mean^2 + b$mcse_mean^2) + 0.02 * b$sd
+ok <- abs(a$mean - b$mean) <= tol & abs(a$sd / b$sd - 1) <= 0.10
+
+t_wall <- man$timing$wall_seconds; s_wall <- tim$sampling_wall_seconds
+t_div <- man$diagnostics$divergences; s_div <- tim$divergences
+argmin <- function(s, col) s$variable[which.min(s[[col]])]
+row <- function(side, s, wall, div, extra) sprintf("| %s | %.1f | %.0f (%s) | %.0f (%s) | %.4f (%s) | %s | %.2f | %s |",
+  side, wall, min(s$ess_bulk), argmin(s, "ess_bulk"), min(s$ess_tail), argmin(s, "ess_tail"),
+  max(s$rhat), s$variable[which.max(s$rhat)], as.character(div), min(s$ess_bulk) / wall, extra)
+t_rate <- min(a$ess_bulk) / t_wall; s_rate <- min(b$ess_bulk) / s_wall
+cat(sprintf("## Speed%s\n\n", if (nzchar(label)) paste0(" (", label, ")") else ""))
+cat("| | wall s (4 chains, 2 cores) | min bulk ESS (param) | min tail ESS (param) | max R-hat (param) | divergences | min bulk ESS / wall s | notes |\n")
+cat("|---|---|---|---|---|---|---|---|\n")
+cat(row("Tributary", a, t_wall, t_div, sprintf("%d chains x (%s warmup + %s draws), seed %s", man$settings$chains %||% NA,
+    man$settings$warmup %||% NA, man$settings$draws %||% NA, man$settings$seed %||% NA)), "\n", sep = "")
+cat(row("Stan (rstan 2.21)", b, s_wall, s_div, sprintf("%d chains x (%d + %d), seed %d; per-chain warmup+sampling %s s; compile %.0f s excluded",
+    tim$chains, tim$warmup, tim$draws, tim$seed, paste(sprintf("%.0f", tim$warmup_seconds + tim$sample_seconds), collapse = "/"),
+    tim$compile_seconds)), "\n", sep = "")
+cat(sprintf("\n**Ratio Tributary / Stan of min bulk-ESS per wall second: %.2f** (goal of issue 13: >= 3).\n", t_rate / s_rate))
+cat(sprintf("Over %d common parameters; %s.\n", length(common),
+    paste(c(if (length(only_tr)) sprintf("only Tributary reports %s", paste(only_tr, collapse = " ")),
+            if (length(only_st)) sprintf("only Stan reports %s", paste(only_st, collapse = " "))), collapse = "; ")))
+
+focus <- grepl("^(adstock_alpha|sat_K|sat_S|beta_mu)\\[", common)
+ord <- order(sub("\\[.*", "", common[focus]) != "adstock_alpha", sub("\\[.*", "", common[focus]) != "sat_K",
+             sub("\\[.*", "", common[focus]) != "sat_S")
+idx <- which(focus)[ord]
+cat(sprintf("\n## Posterior agreement: transforms and population effects (%d of %d agree; all common parameters: %d of %d)\n\n",
+            sum(ok[idx]), length(idx), sum(ok), length(ok)))
+cat("| parameter | Tributary mean | Stan mean | |diff| | tolerance | Tributary sd | Stan sd | sd ratio | ESS bulk T / S | ok |\n")
+cat("|---|---|---|---|---|---|---|---|---|---|\n")
+cat(sprintf("| %s | %.4g | %.4g | %.2g | %.2g | %.4g | %.4g | %.3f | %.0f / %.0f | %s |\n", common[idx], a$mean[idx], b$mean[idx],
+            abs(a$mean - b$mean)[idx], tol[idx], a$sd[idx], b$sd[idx], (a$sd / b$sd)[idx], a$ess_bulk[idx], b$ess_bulk[idx],
+            ifelse(ok[idx], "yes", "NO")), sep = "")
+if (any(!ok[-idx])) {
+  bad <- setdiff(which(!ok), idx)
+  cat("\nOther common parameters outside the rule:\n\n| parameter | Tributary mean | Stan mean | tolerance | Tributary sd | Stan sd | sd ratio |\n|---|---|---|---|---|---|---|\n")
+  cat(sprintf("| %s | %.4g | %.4g | %.2g | %.4g | %.4g | %.3f |\n", common[bad], a$mean[bad], b$mean[bad], tol[bad],
+              a$sd[bad], b$sd[bad], (a$sd / b$sd)[bad]), sep = "")
+}
