@@ -5,19 +5,19 @@
  */
 export { ModelError, PriorsError } from './errors.js';
 export type { ModelErrorCode } from './errors.js';
+export type { Contributions, DrawView } from './derived.js';
 export type { Layout, ModelKind, TimeVaryingLayout, UnconstrainedOffsets } from './layout.js';
 export { buildModel } from './model.js';
+export type { Model } from './model.js';
 export type {
   BuildModelOptions,
   ChannelTransform,
-  Contributions,
   GradientPath,
   Likelihood,
   LiftTestInput,
-  Model,
   OutputScale,
   TimeVaryingOptions,
-} from './model.js';
+} from './options.js';
 export type { PanelData } from './panel.js';
 export { DEFAULT_PRIORS, PRIOR_KEYS, loadPriors, parsePriors, resolvePriors } from './priors.js';
 export type { HalfNormalPrior, NormalPrior, Priors, RoasMoments, RoasPrior } from './priors.js';

@@ -20,8 +20,11 @@
  * constrained draw also reports the transformed `tv_multiplier[c,k]`, k = 1..J (knot k at
  * global week (k − 1)·knot_every).
  *
- * Column layout of the per-market coefficient vector b (shared by all kinds), P = 6 + K + C:
- * `[alpha, delta, gamma[1..4], gamma_control[1..K], beta[1..C]]`.
+ * Column layout of the per-market coefficient vector b (shared by all kinds) and of the design
+ * row it multiplies, P = 6 + K + C: `[alpha, delta, gamma[1..4], gamma_control[1..K],
+ * beta[1..C]]` against `[1, τ, F[1..4], controls[1..K], H[1..C]]`. The column constants below
+ * and the accessors `controlColumn(j)`, `mediaColumn(c)`, `coefAt(set, column)` and `setOf(g)`
+ * are the only place this arithmetic is written: nothing else in the package spells `6 + K`.
  */
 
 export type ModelKind = 'pooled' | 'unpooled' | 'hierarchical';
@@ -76,6 +79,14 @@ export interface Layout {
   readonly numSets: number;
   /** Length of b: 6 + K + C. */
   readonly numCoef: number;
+  /** Column of control j in b and in the design row (6 + j). */
+  controlColumn(j: number): number;
+  /** Column of channel c's media coefficient in b and of H[·, c] in the design row (6 + K + c). */
+  mediaColumn(c: number): number;
+  /** Constrained index of b[set, column] (= coefIndex[set · numCoef + column]). */
+  coefAt(set: number, column: number): number;
+  /** Coefficient set of market g: 0 when pooled, else g. */
+  setOf(g: number): number;
   readonly dim: number;
   readonly parameterNames: readonly string[];
   readonly constrainedDim: number;
@@ -103,7 +114,13 @@ export interface Layout {
   readonly tvMultiplierIndex: Int32Array;
 }
 
+/** Columns of b and of a design row: intercept, trend τ, the first of the 4 Fourier terms. */
+export const INTERCEPT_COLUMN = 0;
+export const TREND_COLUMN = 1;
+export const FOURIER_COLUMN = 2;
 export const FOURIER_TERMS = 4;
+/** First control column; the media columns follow the K controls. */
+export const CONTROL_COLUMN = FOURIER_COLUMN + FOURIER_TERMS;
 
 interface Builder {
   names: string[];
@@ -132,7 +149,9 @@ export function buildLayout(
   const G = markets.length;
   const C = channels.length;
   const K = controls.length;
-  const P = 6 + K + C;
+  const P = CONTROL_COLUMN + K + C;
+  const controlColumn = (j: number): number => CONTROL_COLUMN + j;
+  const mediaColumn = (ch: number): number => CONTROL_COLUMN + K + ch;
   const numSets = kind === 'pooled' ? 1 : G;
   const u = builder();
   const c = builder();
@@ -168,22 +187,22 @@ export function buildLayout(
     }
     for (let g = 0; g < G; g++) {
       alphaIndex[g] = c.push(`alpha[${markets[g]}]`);
-      coefIndex[g * P] = alphaIndex[g]!;
+      coefIndex[g * P + INTERCEPT_COLUMN] = alphaIndex[g]!;
     }
     for (let g = 0; g < G; g++) {
       const p = primary(`delta[${markets[g]}]`, `delta[${markets[g]}]`, IDENTITY);
       if (g === 0) off.delta = p.u;
-      coefIndex[g * P + 1] = p.c;
+      coefIndex[g * P + TREND_COLUMN] = p.c;
     }
     for (let k = 0; k < FOURIER_TERMS; k++) {
       const p = primary(`gamma[${gk(k)}]`, `gamma[${gk(k)}]`, IDENTITY);
       if (k === 0) off.gamma = p.u;
-      for (let g = 0; g < G; g++) coefIndex[g * P + 2 + k] = p.c;
+      for (let g = 0; g < G; g++) coefIndex[g * P + FOURIER_COLUMN + k] = p.c;
     }
     for (let j = 0; j < K; j++) {
       const p = primary(`gamma_control[${controls[j]}]`, `gamma_control[${controls[j]}]`, IDENTITY);
       if (j === 0) off.gammaControl = p.u;
-      for (let g = 0; g < G; g++) coefIndex[g * P + 6 + j] = p.c;
+      for (let g = 0; g < G; g++) coefIndex[g * P + controlColumn(j)] = p.c;
     }
     betaMuIndex = new Int32Array(C);
     for (let ch = 0; ch < C; ch++) {
@@ -206,7 +225,7 @@ export function buildLayout(
     for (let g = 0; g < G; g++) {
       for (let ch = 0; ch < C; ch++) {
         betaIndex[g * C + ch] = c.push(`beta[${markets[g]},${channels[ch]}]`);
-        coefIndex[g * P + 6 + K + ch] = betaIndex[g * C + ch]!;
+        coefIndex[g * P + mediaColumn(ch)] = betaIndex[g * C + ch]!;
       }
     }
     for (let g = 0; g < G; g++) {
@@ -224,32 +243,32 @@ export function buildLayout(
     sets.forEach((s, g) => {
       const p = primary(nm('alpha', s), nm('alpha', s), IDENTITY);
       if (g === 0) off.alpha = p.u;
-      coefIndex[g * P] = p.c;
+      coefIndex[g * P + INTERCEPT_COLUMN] = p.c;
     });
     sets.forEach((s, g) => {
       const p = primary(nm('delta', s), nm('delta', s), IDENTITY);
       if (g === 0) off.delta = p.u;
-      coefIndex[g * P + 1] = p.c;
+      coefIndex[g * P + TREND_COLUMN] = p.c;
     });
     sets.forEach((s, g) => {
       for (let k = 0; k < FOURIER_TERMS; k++) {
         const p = primary(nm('gamma', s, gk(k)), nm('gamma', s, gk(k)), IDENTITY);
         if (g === 0 && k === 0) off.gamma = p.u;
-        coefIndex[g * P + 2 + k] = p.c;
+        coefIndex[g * P + FOURIER_COLUMN + k] = p.c;
       }
     });
     sets.forEach((s, g) => {
       for (let j = 0; j < K; j++) {
         const p = primary(nm('gamma_control', s, controls[j]), nm('gamma_control', s, controls[j]), IDENTITY);
         if (g === 0 && j === 0) off.gammaControl = p.u;
-        coefIndex[g * P + 6 + j] = p.c;
+        coefIndex[g * P + controlColumn(j)] = p.c;
       }
     });
     sets.forEach((s, g) => {
       for (let ch = 0; ch < C; ch++) {
         const p = primary(nm('beta_log', s, channels[ch]), nm('beta', s, channels[ch]), EXP);
         if (g === 0 && ch === 0) off.betaLog = p.u;
-        coefIndex[g * P + 6 + K + ch] = p.c;
+        coefIndex[g * P + mediaColumn(ch)] = p.c;
       }
     });
     sets.forEach((s, g) => {
@@ -306,6 +325,10 @@ export function buildLayout(
     numControls: K,
     numSets,
     numCoef: P,
+    controlColumn,
+    mediaColumn,
+    coefAt: (set: number, column: number): number => coefIndex[set * P + column]!,
+    setOf: numSets === 1 ? (): number => 0 : (g: number): number => g,
     dim: u.names.length,
     parameterNames: Object.freeze(u.names),
     constrainedDim: c.names.length,

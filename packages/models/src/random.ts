@@ -1,12 +1,11 @@
 /**
- * Small numerical helpers for the derived quantities: standard normal, gamma and Student-t
- * variates from an injected uniform rng, and log Γ for the Student-t normalizing constant.
+ * Random variates for the derived quantities: standard normal, gamma and Student-t variates
+ * from an injected uniform rng (log Γ, softplus and the inverse logit are in math.ts).
  *
  * Follows the workspace rule "randomness is always passed in" (conventions.md): every draw
  * consumes a fixed number of uniforms except the gamma sampler (Marsaglia & Tsang 2000,
  * rejection), so the same rng state gives the same variates. Box–Muller (one normal per two
- * uniforms, no cached spare, so there is no hidden state). `logGamma` is Lanczos (g = 7, n = 9),
- * accurate to ~1e-15 relative for positive arguments.
+ * uniforms, no cached spare, so there is no hidden state).
  */
 
 /** A uniform [0, 1) generator, e.g. a `seedrandom` PRNG. */
@@ -45,31 +44,4 @@ export function studentT(rng: Rng, nu: number): number {
   const z = standardNormal(rng);
   const chi2 = 2 * gammaVariate(rng, nu / 2);
   return z / Math.sqrt(chi2 / nu);
-}
-
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** log Γ(x) for x > 0. */
-export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0]!;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** log(1 + exp(x)) without overflow. */
-export function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-}
-
-/** 1 / (1 + exp(-u)) without overflow. */
-export function invLogit(u: number): number {
-  if (u >= 0) return 1 / (1 + Math.exp(-u));
-  const e = Math.exp(u);
-  return e / (1 + e);
 }

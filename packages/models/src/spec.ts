@@ -10,7 +10,8 @@
 import { buildPanel, parseMarketingCsv, type DataOptions } from '@tributary/data';
 import { ModelError } from './errors.js';
 import type { ModelKind } from './layout.js';
-import { buildModel, type BuildModelOptions, type Model } from './model.js';
+import { buildModel, type Model } from './model.js';
+import type { BuildModelOptions } from './options.js';
 import type { PanelData } from './panel.js';
 
 

@@ -1,0 +1,333 @@
+/**
+ * The draw view: per-draw derived quantities (model-spec §6) from ONE load of a constrained
+ * draw — its coefficients b per set and sigma, and, when transforms are learned, one adstock +
+ * Hill pass per channel along every market's grid (design.ts `mediaColumns`, the
+ * @tributary/transforms kernels `applyAdstock` and `hill`), and the time-varying multipliers
+ * of every row. Everything else is read from that load: `mean`, `yRep`, `logLik`,
+ * `contributions` (totals per market) and `weeklyContributions` (per observed row × channel),
+ * `roas`, `marginalRoas`, `liftPredictions`, `latestMultipliers`.
+ *
+ * Conventions (documented in model.ts's header before the split, and unchanged):
+ * - Outputs are in money by default (y_s · y_scale[g]); `{ scale: 'scaled' }` gives y_s.
+ * - The pointwise log-likelihood (for LOO) is the full normalized density of y_s (including
+ *   −½log 2π and the Student-t constant); `{ scale: 'money' }` subtracts log(y_scale[g]).
+ * - Marginal ROAS uses the linearity of adstock: adstock(1.01·x) = 1.01·adstock(x) along the
+ *   grid, so the bumped Hill input is 1.01·a exactly (no second adstock pass).
+ * - Contributions: contrib[g,c] = beta[g,c]·y_scale[g]·Σ_n m_c(t_n)·H[n,c]; ROAS divides by
+ *   the observed spend, NaN where it is 0.
+ *
+ * Every value equals what the model's per-method API returned before the view existed (those
+ * methods now delegate here); test/draw-view.test.ts checks this against recorded values.
+ */
+import { hillScalar } from '@tributary/transforms';
+import { checkLength, checkOut } from './constrain.js';
+import type { ModelData } from './design.js';
+import { FOURIER_COLUMN, FOURIER_TERMS, INTERCEPT_COLUMN, TREND_COLUMN } from './layout.js';
+import { HALF_LOG_2PI, logGamma } from './math.js';
+import type { Likelihood, OutputScale } from './options.js';
+import { standardNormal, studentT, type Rng } from './random.js';
+import type { LiftTestsTerm } from './terms/lift-tests.js';
+import { knotMultiplier, type TimeVaryingTerm } from './terms/time-varying.js';
+
+/** Per-market contributions (money) summed over the market's observed weeks, for one draw. */
+export interface Contributions {
+  /** G: Σ alpha[g]·y_scale[g]. */
+  readonly baseline: Float64Array;
+  /** G: Σ delta[g]·τ[n]·y_scale[g]. */
+  readonly trend: Float64Array;
+  /** G: Σ F[n]·gamma·y_scale[g]. */
+  readonly seasonality: Float64Array;
+  /** G: Σ controls[n]·gamma_control·y_scale[g] (0 without controls). */
+  readonly controls: Float64Array;
+  /** G arrays of C: contrib[g,c] = beta[g,c]·y_scale[g]·Σ H[n,c] (spec §6). */
+  readonly channels: Float64Array[];
+}
+
+/** The derived quantities of one loaded draw (`model.loadDraw(constrained)`). */
+export interface DrawView {
+  /** μ per observed row (money by default). */
+  mean(out?: Float64Array, options?: { scale?: OutputScale }): Float64Array;
+  /** y_rep per observed row (money by default): μ + σ·ε, ε Normal or Student-t from `rng`. */
+  yRep(rng: Rng, out?: Float64Array, options?: { scale?: OutputScale }): Float64Array;
+  /** Full normalized log-likelihood per observed row, of y_s by default. */
+  logLik(out?: Float64Array, options?: { scale?: OutputScale }): Float64Array;
+  /** Per-market totals over the observed weeks (money). */
+  contributions(): Contributions;
+  /** N×C row-major: channel c's contribution in observed row n, beta·m_c(t)·H[n,c]·y_scale (money). */
+  weeklyContributions(out?: Float64Array): Float64Array;
+  /** G×C row-major: contrib[g,c] / Σ spend[g,·,c]; NaN when that spend is 0. */
+  roas(out?: Float64Array): Float64Array;
+  /** G×C: extra revenue from +1% spend in every observed week of (g,c) / extra spend. */
+  marginalRoas(out?: Float64Array): Float64Array;
+  /** Per lift test: the model-implied lift (money), comparable with the measured one. */
+  liftPredictions(out?: Float64Array): Float64Array;
+  /** C: each channel's effect multiplier at the last observed week (1 for constant effects). */
+  latestMultipliers(out?: Float64Array): Float64Array;
+}
+
+/** What a draw view needs from the model besides the data. */
+export interface DrawContext {
+  readonly data: ModelData;
+  readonly likelihood: Likelihood;
+  readonly nu: number;
+  readonly isLearned: boolean;
+  readonly tv: TimeVaryingTerm;
+  readonly lift: LiftTestsTerm;
+}
+
+export class LoadedDraw implements DrawView {
+  private readonly B: Float64Array;
+  private readonly sig: Float64Array;
+  /** N×P design of the draw (media columns × multipliers), N×C adstocked spend, per-channel K, S, α. */
+  private readonly X: Float64Array;
+  private readonly A: Float64Array;
+  private readonly K: Float64Array;
+  private readonly S: Float64Array;
+  private readonly alpha: Float64Array | null;
+  /** T×J knot log-values and N×T row multipliers. */
+  private readonly W: Float64Array;
+  private readonly M: Float64Array;
+  private mu: Float64Array | null = null;
+  private contrib: Contributions | null = null;
+
+  constructor(
+    private readonly ctx: DrawContext,
+    constrained: ArrayLike<number>,
+    fn = 'loadDraw',
+  ) {
+    const { data, tv, isLearned } = ctx;
+    const L = data.layout;
+    const { N, C, P, numSets: S } = data;
+    checkLength(fn, 'constrained', constrained, L.constrainedDim);
+    this.B = new Float64Array(S * P);
+    this.sig = new Float64Array(S);
+    for (let i = 0; i < S * P; i++) this.B[i] = constrained[L.coefIndex[i]!]!;
+    for (let s = 0; s < S; s++) this.sig[s] = constrained[L.sigmaIndex[s]!]!;
+    const T = tv.count;
+    this.X = isLearned || T > 0 ? Float64Array.from(data.X) : data.X;
+    const centre = data.centreTransforms();
+    this.K = centre.K;
+    this.S = centre.S;
+    this.alpha = null;
+    if (isLearned) {
+      const alpha = new Float64Array(C);
+      for (let c = 0; c < C; c++) {
+        alpha[c] = constrained[L.adstockAlphaIndex[c]!]!;
+        this.K[c] = constrained[L.satKIndex[c]!]!;
+        this.S[c] = constrained[L.satSIndex[c]!]!;
+      }
+      this.alpha = alpha;
+      this.A = new Float64Array(N * C);
+      data.mediaColumns(alpha, this.K, this.S, this.X, this.A);
+    } else {
+      this.A = data.fixedA;
+    }
+    const J = tv.numKnots;
+    this.W = new Float64Array(T * J);
+    this.M = new Float64Array(T > 0 ? N * T : 0);
+    if (T > 0) {
+      tv.loadKnots(constrained, L, this.W);
+      const col0 = L.mediaColumn(0);
+      for (let n = 0; n < N; n++) {
+        const k = tv.rowKnot[n]!;
+        const f = tv.rowFrac[n]!;
+        for (let i = 0; i < T; i++) {
+          const m = knotMultiplier(this.W, i * J + k, f);
+          this.M[n * T + i] = m;
+          this.X[n * P + col0 + tv.tvIdx[i]!]! *= m;
+        }
+      }
+    }
+  }
+
+  /** μ per row on the scaled target, computed once. */
+  private scaledMean(): Float64Array {
+    if (this.mu !== null) return this.mu;
+    const { G, P, obsStart, layout } = this.ctx.data;
+    const X = this.X;
+    const B = this.B;
+    const mu = new Float64Array(this.ctx.data.N);
+    for (let g = 0; g < G; g++) {
+      const bo = layout.setOf(g) * P;
+      for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
+        let m = 0;
+        for (let p = 0; p < P; p++) m += X[n * P + p]! * B[bo + p]!;
+        mu[n] = m;
+      }
+    }
+    this.mu = mu;
+    return mu;
+  }
+
+  mean(out?: Float64Array, options: { scale?: OutputScale } = {}): Float64Array {
+    const { N, G, obsStart, yScale } = this.ctx.data;
+    const o = out ?? new Float64Array(N);
+    checkOut('mean', o, N);
+    const mu = this.scaledMean();
+    if ((options.scale ?? 'money') === 'money') {
+      for (let g = 0; g < G; g++) for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) o[n] = mu[n]! * yScale[g]!;
+    } else {
+      o.set(mu);
+    }
+    return o;
+  }
+
+  yRep(rng: Rng, out?: Float64Array, options: { scale?: OutputScale } = {}): Float64Array {
+    const { N, obsMarket, yScale, layout } = this.ctx.data;
+    const o = out ?? new Float64Array(N);
+    checkOut('posteriorPredictive', o, N);
+    const mu = this.scaledMean();
+    const isMoney = (options.scale ?? 'money') === 'money';
+    const isStudent = this.ctx.likelihood === 'student-t';
+    for (let n = 0; n < N; n++) {
+      const g = obsMarket[n]!;
+      const sg = this.sig[layout.setOf(g)]!;
+      const eps = isStudent ? studentT(rng, this.ctx.nu) : standardNormal(rng);
+      const ys = mu[n]! + sg * eps;
+      o[n] = isMoney ? ys * yScale[g]! : ys;
+    }
+    return o;
+  }
+
+  logLik(out?: Float64Array, options: { scale?: OutputScale } = {}): Float64Array {
+    const { N, obsMarket, yScale, y, layout } = this.ctx.data;
+    const o = out ?? new Float64Array(N);
+    checkOut('pointwiseLogLik', o, N);
+    const mu = this.scaledMean();
+    const isMoney = (options.scale ?? 'scaled') === 'money';
+    const isStudent = this.ctx.likelihood === 'student-t';
+    const nu = this.ctx.nu;
+    const studentConst = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI);
+    for (let n = 0; n < N; n++) {
+      const g = obsMarket[n]!;
+      const sg = this.sig[layout.setOf(g)]!;
+      const z = (y[n]! - mu[n]!) / sg;
+      let ll = isStudent
+        ? studentConst - Math.log(sg) - 0.5 * (nu + 1) * Math.log1p((z * z) / nu)
+        : -HALF_LOG_2PI - Math.log(sg) - 0.5 * z * z;
+      if (isMoney) ll -= Math.log(yScale[g]!);
+      o[n] = ll;
+    }
+    return o;
+  }
+
+  contributions(): Contributions {
+    if (this.contrib !== null) return this.contrib;
+    const { G, C, K, P, obsStart, yScale, layout } = this.ctx.data;
+    const X = this.X;
+    const B = this.B;
+    const control0 = layout.controlColumn(0);
+    const media0 = layout.mediaColumn(0);
+    const baseline = new Float64Array(G);
+    const trend = new Float64Array(G);
+    const seasonality = new Float64Array(G);
+    const controls = new Float64Array(G);
+    const channels: Float64Array[] = [];
+    for (let g = 0; g < G; g++) {
+      const bo = layout.setOf(g) * P;
+      const ys = yScale[g]!;
+      const ch = new Float64Array(C);
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
+      for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
+        const row = n * P;
+        b0 += B[bo + INTERCEPT_COLUMN]!;
+        b1 += X[row + TREND_COLUMN]! * B[bo + TREND_COLUMN]!;
+        for (let k = 0; k < FOURIER_TERMS; k++) b2 += X[row + FOURIER_COLUMN + k]! * B[bo + FOURIER_COLUMN + k]!;
+        for (let j = 0; j < K; j++) b3 += X[row + control0 + j]! * B[bo + control0 + j]!;
+        for (let c = 0; c < C; c++) ch[c]! += X[row + media0 + c]!;
+      }
+      for (let c = 0; c < C; c++) ch[c] = ch[c]! * B[bo + media0 + c]! * ys;
+      baseline[g] = b0 * ys;
+      trend[g] = b1 * ys;
+      seasonality[g] = b2 * ys;
+      controls[g] = b3 * ys;
+      channels.push(ch);
+    }
+    this.contrib = { baseline, trend, seasonality, controls, channels };
+    return this.contrib;
+  }
+
+  weeklyContributions(out?: Float64Array): Float64Array {
+    const { G, C, P, N, obsStart, yScale, layout } = this.ctx.data;
+    const o = out ?? new Float64Array(N * C);
+    checkOut('weeklyContributions', o, N * C);
+    const media0 = layout.mediaColumn(0);
+    for (let g = 0; g < G; g++) {
+      const bo = layout.setOf(g) * P + media0;
+      const ys = yScale[g]!;
+      for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
+        for (let c = 0; c < C; c++) o[n * C + c] = this.X[n * P + media0 + c]! * this.B[bo + c]! * ys;
+      }
+    }
+    return o;
+  }
+
+  roas(out?: Float64Array): Float64Array {
+    const { G, C, spendTotal } = this.ctx.data;
+    const o = out ?? new Float64Array(G * C);
+    checkOut('roas', o, G * C);
+    const contrib = this.contributions();
+    for (let g = 0; g < G; g++) {
+      for (let c = 0; c < C; c++) {
+        const spend = spendTotal[g * C + c]!;
+        o[g * C + c] = spend > 0 ? contrib.channels[g]![c]! / spend : NaN;
+      }
+    }
+    return o;
+  }
+
+  marginalRoas(out?: Float64Array): Float64Array {
+    const { G, C, P, obsStart, spendTotal, yScale, layout } = this.ctx.data;
+    const o = out ?? new Float64Array(G * C);
+    checkOut('marginalRoas', o, G * C);
+    const tv = this.ctx.tv;
+    const T = tv.count;
+    const bump = 1.01;
+    for (let g = 0; g < G; g++) {
+      const bo = layout.setOf(g) * P;
+      for (let c = 0; c < C; c++) {
+        const spend = spendTotal[g * C + c]!;
+        if (!(spend > 0)) {
+          o[g * C + c] = NaN;
+          continue;
+        }
+        const Kc = this.K[c]!;
+        const Sc = this.S[c]!;
+        const slot = tv.tvOf[c]!;
+        let diff = 0;
+        for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
+          const a = this.A[n * C + c]!;
+          if (!(a > 0)) continue;
+          const m = slot >= 0 ? this.M[n * T + slot]! : 1;
+          diff += m * (hillScalar(bump * a, Kc, Sc) - hillScalar(a, Kc, Sc));
+        }
+        o[g * C + c] = (diff * this.B[bo + layout.mediaColumn(c)]! * yScale[g]!) / ((bump - 1) * spend);
+      }
+    }
+    return o;
+  }
+
+  liftPredictions(out?: Float64Array): Float64Array {
+    const lift = this.ctx.lift;
+    const o = out ?? new Float64Array(lift.count);
+    checkOut('liftTestPredictions', o, lift.count);
+    return lift.predictions(this.B, this.W, this.alpha, this.K, this.S, o);
+  }
+
+  latestMultipliers(out?: Float64Array): Float64Array {
+    const { C, lastWeek } = this.ctx.data;
+    const o = out ?? new Float64Array(C);
+    checkOut('latestMultipliers', o, C);
+    return latestMultipliers(this.ctx.tv, this.W, lastWeek, o);
+  }
+}
+
+/** C: m_c at global week `lastWeek` from the knot log-values W (1 for constant channels). */
+export function latestMultipliers(tv: TimeVaryingTerm, W: ArrayLike<number>, lastWeek: number, out: Float64Array): Float64Array {
+  out.fill(1, 0, tv.tvOf.length);
+  tv.tvIdx.forEach((c, i) => (out[c] = tv.multiplierAt(W, i, lastWeek)));
+  return out;
+}

@@ -1,0 +1,224 @@
+/**
+ * The coefficient blocks: priors (with the Jacobians of log-scale parameters) and the map from
+ * θ to the per-set coefficient vectors b = [alpha, delta, gamma(4), gamma_control(K),
+ * beta(C)] (B, numSets × P) and the noise scales sigma (sig). Backward maps the adjoints gB
+ * and gLogSig (filled by the likelihood and the lift tests) back onto θ.
+ *
+ * Follows model-spec.md §5 and Stan's conventions: positive parameters are sampled as
+ * u = log x with the Jacobian u added; the log density drops exactly the terms Stan's `~`
+ * drops (−½log 2π, −log s of priors with fixed scale, the half-normal truncation constant).
+ *
+ * - `HierarchicalTerm` (non-centred): alpha[g] = alpha_mu + alpha_sigma·alpha_z[g],
+ *   beta[g,c] = exp(beta_log_mu[c] + beta_sigma[c]·beta_z[g,c]), gamma and gamma_control
+ *   shared by all markets, delta and sigma per market.
+ * - `FlatTerm`: unpooled (a set per market) and pooled (one set): every coefficient is a
+ *   primary parameter, beta = exp(beta_log).
+ *
+ * The media-coefficient prior is Normal(prBetaMean, prBetaSd) on beta_log_mu[c]
+ * (hierarchical) or on log beta per set × channel: the spec's beta_log_mu prior, or a ROAS
+ * prior mapped onto the coefficient (roas-priors.ts). Controls are part of these blocks (their
+ * prior is the gamma_control one); they have no term of their own.
+ */
+import type { ModelData } from '../design.js';
+import { FOURIER_COLUMN, FOURIER_TERMS, INTERCEPT_COLUMN, TREND_COLUMN, type UnconstrainedOffsets } from '../layout.js';
+import type { Priors } from '../priors.js';
+import type { Scratch, Term } from './term.js';
+
+/** Normal(m, s) kernel −½((x − m)/s)² and its derivative, added to grad[i]. */
+function normalPrior(theta: Float64Array, grad: Float64Array, i: number, m: number, s: number): number {
+  const z = (theta[i]! - m) / s;
+  grad[i]! -= z / s;
+  return -0.5 * z * z;
+}
+
+/** x = exp(θ[i]) ~ HalfNormal(scale), with the Jacobian θ[i]: kernel + Jacobian, derivative added to grad[i]. */
+function halfNormalLog(theta: Float64Array, grad: Float64Array, i: number, scale: number): number {
+  const u = theta[i]!;
+  const x = Math.exp(u);
+  const z = x / scale;
+  grad[i]! += 1 - z * z;
+  return -0.5 * z * z + u;
+}
+
+abstract class CoefficientTerm implements Term {
+  protected readonly o: UnconstrainedOffsets;
+  protected readonly pr: Priors;
+
+  constructor(
+    protected readonly data: ModelData,
+    priors: Priors,
+    /** Media-coefficient prior per slot (C when hierarchical, numSets × C otherwise). */
+    protected readonly betaMean: Float64Array,
+    protected readonly betaSd: Float64Array,
+  ) {
+    this.o = data.layout.offsets;
+    this.pr = priors;
+  }
+
+  abstract forward(theta: Float64Array, grad: Float64Array, s: Scratch): number;
+  abstract backward(theta: Float64Array, grad: Float64Array, s: Scratch): void;
+
+  /** sigma[s] ~ HalfNormal on the log scale (all kinds). */
+  protected sigmaPriors(theta: Float64Array, grad: Float64Array, s: Scratch, count: number): number {
+    const o = this.o;
+    const scale = this.pr.sigma.half_normal;
+    let lp = 0;
+    for (let k = 0; k < count; k++) {
+      const u = theta[o.sigma + k]!;
+      const sg = Math.exp(u);
+      const z = sg / scale;
+      lp += -0.5 * z * z + u;
+      grad[o.sigma + k]! += 1 - z * z;
+      s.sig[k] = sg;
+    }
+    return lp;
+  }
+}
+
+/** Hierarchical: priors and Jacobians; fills B (G×P), sig (G) and its own beta_sigma (C). */
+export class HierarchicalTerm extends CoefficientTerm {
+  private readonly betaSigma: Float64Array;
+
+  constructor(data: ModelData, priors: Priors, betaMean: Float64Array, betaSd: Float64Array) {
+    super(data, priors, betaMean, betaSd);
+    this.betaSigma = new Float64Array(data.C);
+  }
+
+  forward(theta: Float64Array, grad: Float64Array, s: Scratch): number {
+    const { G, C, P, K, layout } = this.data;
+    const o = this.o;
+    const pr = this.pr;
+    const B = s.B;
+    const control0 = layout.controlColumn(0);
+    const media0 = layout.mediaColumn(0);
+    let lp = normalPrior(theta, grad, o.alphaMu, pr.alpha_mu.normal[0], pr.alpha_mu.normal[1]);
+    lp += halfNormalLog(theta, grad, o.alphaSigma, pr.alpha_sigma.half_normal);
+    const amu = theta[o.alphaMu]!;
+    const asig = Math.exp(theta[o.alphaSigma]!);
+    for (let g = 0; g < G; g++) {
+      const zg = theta[o.alphaZ + g]!;
+      lp -= 0.5 * zg * zg;
+      grad[o.alphaZ + g]! -= zg;
+      B[g * P + INTERCEPT_COLUMN] = amu + asig * zg;
+    }
+    for (let g = 0; g < G; g++) {
+      lp += normalPrior(theta, grad, o.delta + g, pr.delta.normal[0], pr.delta.normal[1]);
+      B[g * P + TREND_COLUMN] = theta[o.delta + g]!;
+    }
+    for (let k = 0; k < FOURIER_TERMS; k++) {
+      lp += normalPrior(theta, grad, o.gamma + k, pr.gamma.normal[0], pr.gamma.normal[1]);
+      const gk = theta[o.gamma + k]!;
+      for (let g = 0; g < G; g++) B[g * P + FOURIER_COLUMN + k] = gk;
+    }
+    for (let j = 0; j < K; j++) {
+      lp += normalPrior(theta, grad, o.gammaControl + j, pr.gamma_control.normal[0], pr.gamma_control.normal[1]);
+      const gj = theta[o.gammaControl + j]!;
+      for (let g = 0; g < G; g++) B[g * P + control0 + j] = gj;
+    }
+    for (let c = 0; c < C; c++) {
+      lp += normalPrior(theta, grad, o.betaLogMu + c, this.betaMean[c]!, this.betaSd[c]!);
+      lp += halfNormalLog(theta, grad, o.betaSigma + c, pr.beta_sigma.half_normal);
+      this.betaSigma[c] = Math.exp(theta[o.betaSigma + c]!);
+    }
+    for (let g = 0; g < G; g++) {
+      for (let c = 0; c < C; c++) {
+        const i = o.betaZ + g * C + c;
+        const zgc = theta[i]!;
+        lp -= 0.5 * zgc * zgc;
+        grad[i]! -= zgc;
+        B[g * P + media0 + c] = Math.exp(theta[o.betaLogMu + c]! + this.betaSigma[c]! * zgc);
+      }
+    }
+    lp += this.sigmaPriors(theta, grad, s, G);
+    return lp;
+  }
+
+  backward(theta: Float64Array, grad: Float64Array, s: Scratch): void {
+    const { G, C, P, K, layout } = this.data;
+    const o = this.o;
+    const B = s.B;
+    const gB = s.gB;
+    const control0 = layout.controlColumn(0);
+    const media0 = layout.mediaColumn(0);
+    const asig = Math.exp(theta[o.alphaSigma]!);
+    let gAmu = 0;
+    let gAsig = 0;
+    for (let g = 0; g < G; g++) {
+      const bo = g * P;
+      const ga = gB[bo + INTERCEPT_COLUMN]!;
+      const zg = theta[o.alphaZ + g]!;
+      gAmu += ga;
+      grad[o.alphaZ + g]! += ga * asig;
+      gAsig += ga * asig * zg;
+      grad[o.delta + g]! += gB[bo + TREND_COLUMN]!;
+      for (let k = 0; k < FOURIER_TERMS; k++) grad[o.gamma + k]! += gB[bo + FOURIER_COLUMN + k]!;
+      for (let j = 0; j < K; j++) grad[o.gammaControl + j]! += gB[bo + control0 + j]!;
+      for (let c = 0; c < C; c++) {
+        const i = o.betaZ + g * C + c;
+        const gb = gB[bo + media0 + c]! * B[bo + media0 + c]!;
+        const sd = this.betaSigma[c]!;
+        grad[o.betaLogMu + c]! += gb;
+        grad[i]! += gb * sd;
+        grad[o.betaSigma + c]! += gb * sd * theta[i]!;
+      }
+      grad[o.sigma + g]! += s.gLogSig[g]!;
+    }
+    grad[o.alphaMu]! += gAmu;
+    grad[o.alphaSigma]! += gAsig;
+  }
+}
+
+/** Unpooled (S = G sets) and pooled (S = 1): every coefficient is a primary parameter. */
+export class FlatTerm extends CoefficientTerm {
+  forward(theta: Float64Array, grad: Float64Array, s: Scratch): number {
+    const { C, P, K, numSets: S, layout } = this.data;
+    const o = this.o;
+    const pr = this.pr;
+    const B = s.B;
+    const control0 = layout.controlColumn(0);
+    const media0 = layout.mediaColumn(0);
+    let lp = 0;
+    for (let k = 0; k < S; k++) {
+      const bo = k * P;
+      lp += normalPrior(theta, grad, o.alpha + k, pr.alpha_mu.normal[0], pr.alpha_mu.normal[1]);
+      B[bo + INTERCEPT_COLUMN] = theta[o.alpha + k]!;
+      lp += normalPrior(theta, grad, o.delta + k, pr.delta.normal[0], pr.delta.normal[1]);
+      B[bo + TREND_COLUMN] = theta[o.delta + k]!;
+      for (let f = 0; f < FOURIER_TERMS; f++) {
+        const i = o.gamma + k * FOURIER_TERMS + f;
+        lp += normalPrior(theta, grad, i, pr.gamma.normal[0], pr.gamma.normal[1]);
+        B[bo + FOURIER_COLUMN + f] = theta[i]!;
+      }
+      for (let j = 0; j < K; j++) {
+        const i = o.gammaControl + k * K + j;
+        lp += normalPrior(theta, grad, i, pr.gamma_control.normal[0], pr.gamma_control.normal[1]);
+        B[bo + control0 + j] = theta[i]!;
+      }
+      for (let c = 0; c < C; c++) {
+        const i = o.betaLog + k * C + c;
+        lp += normalPrior(theta, grad, i, this.betaMean[k * C + c]!, this.betaSd[k * C + c]!);
+        B[bo + media0 + c] = Math.exp(theta[i]!);
+      }
+    }
+    lp += this.sigmaPriors(theta, grad, s, S);
+    return lp;
+  }
+
+  backward(_theta: Float64Array, grad: Float64Array, s: Scratch): void {
+    const { C, P, K, numSets: S, layout } = this.data;
+    const o = this.o;
+    const B = s.B;
+    const gB = s.gB;
+    const control0 = layout.controlColumn(0);
+    const media0 = layout.mediaColumn(0);
+    for (let k = 0; k < S; k++) {
+      const bo = k * P;
+      grad[o.alpha + k]! += gB[bo + INTERCEPT_COLUMN]!;
+      grad[o.delta + k]! += gB[bo + TREND_COLUMN]!;
+      for (let f = 0; f < FOURIER_TERMS; f++) grad[o.gamma + k * FOURIER_TERMS + f]! += gB[bo + FOURIER_COLUMN + f]!;
+      for (let j = 0; j < K; j++) grad[o.gammaControl + k * K + j]! += gB[bo + control0 + j]!;
+      for (let c = 0; c < C; c++) grad[o.betaLog + k * C + c]! += gB[bo + media0 + c]! * B[bo + media0 + c]!;
+      grad[o.sigma + k]! += s.gLogSig[k]!;
+    }
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * Lift tests (`liftTests`; issue 8, not in model-spec v1). A test adds d money per week to
+ * channel c of market g in global weeks s..e. With x the market's scaled spend on its grid
+ * (0 in gaps, before its first and after its last week) and x' = x + d / spendScale[g,c] in
+ * s..e, the model-implied lift is
+ *   beta[g,c] · yScale[g] · Σ_{t=s}^{e+L−1} m_c(t) · (h(adstock(x')[t]) − h(adstock(x)[t]))
+ * — through adstock AND saturation, so a test informs carry-over and curvature too
+ * (PyMC-Marketing's `add_lift_test_measurements` evaluates the saturation curve only, at the
+ * spend before and after the change; Meridian has no lift likelihood, it calibrates through
+ * ROAS priors). Each test adds `lift ~ Normal(implied, lift_se)`, written on the scaled target
+ * (both divided by yScale[g]); with learned transforms the windows are re-convolved per
+ * evaluation with ∂/∂(α, K, S). The perturbed spend scale stays the observed maximum.
+ *
+ * Build: checks each test against the panel, cuts its spend windows (weeks s − (L−1) ..
+ * e + (L−1), without and with the test) and, with fixed transforms, precomputes Δh. Forward:
+ * the Normal log density of every test, adding ∂/∂beta to gB, ∂/∂(α, K, S) to gTAlpha/gTK/gTS
+ * and ∂/∂W to gTvW (read by the other terms' backwards). `predictions` gives the implied lift
+ * of a loaded draw (the draw view).
+ */
+import { adstockWeightsWithGradient, buildAdstockSpec } from '@tributary/transforms';
+import type { ModelData } from '../design.js';
+import { hillPoint } from '../math.js';
+import { configError, type LiftTestInput, type ResolvedOptions } from '../options.js';
+import type { Scratch, Term } from './term.js';
+import type { TimeVaryingTerm } from './time-varying.js';
+
+export class LiftTestsTerm implements Term {
+  readonly count: number;
+  private readonly market: Int32Array;
+  private readonly channel: Int32Array;
+  /** Global week of each test's first week; the window's length + carry-over tail. */
+  private readonly startT: Int32Array;
+  private readonly length: Int32Array;
+  /** Measured lift and its se on the scaled target (money / yScale[g]). */
+  private readonly obs: Float64Array;
+  private readonly seScaled: Float64Array;
+  /** Local scaled-spend windows, weeks startT − (L−1) .. endT + (L−1): without / with the test. */
+  private readonly xBase: Float64Array[] = [];
+  private readonly xTest: Float64Array[] = [];
+  /** Per test and output week: Δh (fixed transforms: precomputed) and ∂Δh/∂(α, K, S). */
+  private readonly dh: Float64Array[] = [];
+  private readonly dA: Float64Array[] = [];
+  private readonly dK: Float64Array[] = [];
+  private readonly dS: Float64Array[] = [];
+  private readonly h1 = new Float64Array(4);
+  private readonly h0 = new Float64Array(4);
+
+  constructor(
+    private readonly data: ModelData,
+    opts: ResolvedOptions,
+    private readonly tv: TimeVaryingTerm,
+    private readonly isLearned: boolean,
+  ) {
+    const J = opts.liftTests.length;
+    this.count = J;
+    this.market = new Int32Array(J);
+    this.channel = new Int32Array(J);
+    this.startT = new Int32Array(J);
+    this.length = new Int32Array(J);
+    this.obs = new Float64Array(J);
+    this.seScaled = new Float64Array(J);
+    opts.liftTests.forEach((test, j) => this.add(test, j));
+  }
+
+  /** Checks one lift test against the panel and precomputes its spend windows (and Δh when fixed). */
+  private add(test: LiftTestInput, j: number): void {
+    const data = this.data;
+    const { markets, channels } = data;
+    const where = `liftTests[${j}]`;
+    if (test === null || typeof test !== 'object') configError(`buildModel: ${where} must be an object`);
+    const g = markets.indexOf(test.market);
+    if (g < 0) configError(`buildModel: ${where}.market = "${test.market}" is not a market (${markets.join(', ')})`);
+    const c = channels.indexOf(test.channel);
+    if (c < 0) configError(`buildModel: ${where}.channel = "${test.channel}" is not a channel (${channels.join(', ')})`);
+    const grid = data.vX[g * data.C + c]!;
+    const first = data.marketStartT[g]!;
+    const last = first + grid.length - 1;
+    if (!(Number.isInteger(test.startT) && Number.isInteger(test.endT) && first <= test.startT && test.startT <= test.endT && test.endT <= last)) {
+      configError(`buildModel: ${where} weeks ${test.startT}..${test.endT} must be whole weeks within market ${test.market}'s weeks ${first}..${last}, start <= end`);
+    }
+    if (!(Number.isFinite(test.deltaSpend) && test.deltaSpend !== 0)) configError(`buildModel: ${where}.deltaSpend = ${test.deltaSpend}; expected a finite, non-zero spend per week`);
+    if (!Number.isFinite(test.lift)) configError(`buildModel: ${where}.lift = ${test.lift}; expected a finite number`);
+    if (!(test.liftSe > 0 && Number.isFinite(test.liftSe))) configError(`buildModel: ${where}.liftSe = ${test.liftSe}; expected a finite number > 0`);
+    const scale = data.spendScale[g * data.C + c]!;
+    if (!(scale > 0)) configError(`buildModel: ${where}: ${test.channel} never spends in ${test.market}, so its spend has no scale; a lift test there cannot be mapped onto the model`);
+    const t = data.transforms[c]!;
+    const L = t.lMax;
+    const t0 = test.startT - (L - 1);
+    const width = test.endT - test.startT + 1 + 2 * (L - 1);
+    const base = new Float64Array(width);
+    const withTest = new Float64Array(width);
+    const dx = test.deltaSpend / scale;
+    for (let i = 0; i < width; i++) {
+      const week = t0 + i;
+      const x = week >= first && week <= last ? grid[week - first]! : 0;
+      base[i] = x;
+      withTest[i] = week >= test.startT && week <= test.endT ? x + dx : x;
+      if (withTest[i]! < 0) configError(`buildModel: ${where}: deltaSpend ${test.deltaSpend} makes the spend of week ${week} negative`);
+    }
+    const length = test.endT - test.startT + L;
+    this.market[j] = g;
+    this.channel[j] = c;
+    this.startT[j] = test.startT;
+    this.length[j] = length;
+    this.obs[j] = test.lift / data.yScale[g]!;
+    this.seScaled[j] = test.liftSe / data.yScale[g]!;
+    this.xBase.push(base);
+    this.xTest.push(withTest);
+    this.dh.push(new Float64Array(length));
+    const learned = this.isLearned;
+    this.dA.push(new Float64Array(learned ? length : 0));
+    this.dK.push(new Float64Array(learned ? length : 0));
+    this.dS.push(new Float64Array(learned ? length : 0));
+    if (!learned) {
+      const w = new Float64Array(L);
+      adstockWeightsWithGradient(buildAdstockSpec(t), w, new Float64Array(L));
+      this.deltaH(j, w, null, Math.log(t.K), t.K, t.S);
+    }
+  }
+
+  /**
+   * Δh[i] = h(a_test) − h(a) at the test's output weeks i (startT .. endT + L − 1), with lag
+   * weights w (and ∂w/∂α when `dw` is given, also ∂Δh/∂α, ∂Δh/∂K, ∂Δh/∂S into dA/dK/dS).
+   */
+  private deltaH(j: number, w: ArrayLike<number>, dw: ArrayLike<number> | null, logK: number, Kc: number, Sc: number): void {
+    const xb = this.xBase[j]!;
+    const xt = this.xTest[j]!;
+    const dh = this.dh[j]!;
+    const L = w.length;
+    const n = this.length[j]!;
+    const h1 = this.h1;
+    const h0 = this.h0;
+    for (let i = 0; i < n; i++) {
+      const li = i + L - 1;
+      let ab = 0;
+      let at = 0;
+      let dab = 0;
+      let dat = 0;
+      for (let l = 0; l < L; l++) {
+        ab += w[l]! * xb[li - l]!;
+        at += w[l]! * xt[li - l]!;
+        if (dw !== null) {
+          dab += dw[l]! * xb[li - l]!;
+          dat += dw[l]! * xt[li - l]!;
+        }
+      }
+      hillPoint(at, logK, Kc, Sc, h1);
+      hillPoint(ab, logK, Kc, Sc, h0);
+      dh[i] = h1[0]! - h0[0]!;
+      if (dw !== null) {
+        this.dA[j]![i] = h1[1]! * dat - h0[1]! * dab;
+        this.dK[j]![i] = h1[2]! - h0[2]!;
+        this.dS[j]![i] = h1[3]! - h0[3]!;
+      }
+    }
+  }
+
+  /** Σ_i m_c(t_i)·Δh[i] of test j with the knot log-values W (1 where the effect is constant). */
+  private weightedSum(j: number, W: ArrayLike<number>): number {
+    const dh = this.dh[j]!;
+    const tv = this.tv.tvOf[this.channel[j]!]!;
+    const t0 = this.startT[j]!;
+    let sum = 0;
+    for (let i = 0; i < dh.length; i++) sum += (tv >= 0 ? this.tv.multiplierAt(W, tv, t0 + i) : 1) * dh[i]!;
+    return sum;
+  }
+
+  /**
+   * lift_j / yScale ~ Normal(beta[g,c] · Σ_i m_c(t_i) Δh_j[i], se_j / yScale), added to the
+   * adjoints gB (and gTAlpha/gTK/gTS, gTvW).
+   */
+  forward(_theta: Float64Array, _grad: Float64Array, s: Scratch): number {
+    const { P, layout } = this.data;
+    const isLearned = this.isLearned;
+    const W = s.tvW;
+    const J = this.tv.numKnots;
+    let lp = 0;
+    for (let j = 0; j < this.count; j++) {
+      const g = this.market[j]!;
+      const c = this.channel[j]!;
+      const bi = layout.setOf(g) * P + layout.mediaColumn(c);
+      const beta = s.B[bi]!;
+      if (isLearned) this.deltaH(j, s.lagW[c]!, s.lagDW[c]!, s.tLogK[c]!, s.tK[c]!, s.tS[c]!);
+      const dh = this.dh[j]!;
+      const tv = this.tv.tvOf[c]!;
+      const n = this.length[j]!;
+      const t0 = this.startT[j]!;
+      const sum = this.weightedSum(j, W);
+      const se = this.seScaled[j]!;
+      const resid = this.obs[j]! - beta * sum;
+      lp -= (0.5 * resid * resid) / (se * se);
+      const r = resid / (se * se);
+      s.gB[bi]! += r * sum;
+      if (!isLearned && tv < 0) continue;
+      let sa = 0;
+      let sk = 0;
+      let ss = 0;
+      for (let i = 0; i < n; i++) {
+        const m = tv >= 0 ? this.tv.multiplierAt(W, tv, t0 + i) : 1;
+        if (isLearned) {
+          sa += m * this.dA[j]![i]!;
+          sk += m * this.dK[j]![i]!;
+          ss += m * this.dS[j]![i]!;
+        }
+        if (tv >= 0) {
+          const k = this.tv.knotIndex(t0 + i);
+          const f = this.tv.knotFraction(t0 + i, k);
+          const gw = r * beta * dh[i]! * m;
+          s.gTvW[tv * J + k]! += (1 - f) * gw;
+          s.gTvW[tv * J + k + 1]! += f * gw;
+        }
+      }
+      if (isLearned) {
+        s.gTAlpha[c]! += r * beta * sa;
+        s.gTK[c]! += r * beta * sk;
+        s.gTS[c]! += r * beta * ss;
+      }
+    }
+    return lp;
+  }
+
+  backward(): void {}
+
+  /**
+   * Implied lift (money) of every test for a loaded draw: coefficients B (sets × P), knot
+   * log-values W, and — learned transforms — the draw's α, K, S per channel.
+   */
+  predictions(B: Float64Array, W: ArrayLike<number>, alpha: ArrayLike<number> | null, Kc: ArrayLike<number>, Sc: ArrayLike<number>, out: Float64Array): Float64Array {
+    const { P, layout, yScale, transforms } = this.data;
+    for (let j = 0; j < this.count; j++) {
+      const g = this.market[j]!;
+      const c = this.channel[j]!;
+      if (alpha !== null) {
+        const t = transforms[c]!;
+        const w = new Float64Array(t.lMax);
+        adstockWeightsWithGradient(buildAdstockSpec({ ...t, alpha: alpha[c]! }), w, new Float64Array(t.lMax));
+        this.deltaH(j, w, null, Math.log(Kc[c]!), Kc[c]!, Sc[c]!);
+      }
+      out[j] = B[layout.setOf(g) * P + layout.mediaColumn(c)]! * this.weightedSum(j, W) * yScale[g]!;
+    }
+    return out;
+  }
+}

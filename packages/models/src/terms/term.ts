@@ -1,0 +1,114 @@
+/**
+ * The shape every term of the log density has, and the scratch the terms share.
+ *
+ * A term is `{ forward(θ, grad, s): lp; backward(θ, grad, s) }` over the shared ModelData
+ * (design.ts). `logDensityAndGradient` (model.ts) zeroes the adjoints, runs every forward in
+ * order and sums their contributions, then every backward in reverse order: reverse-mode
+ * differentiation with hand-written adjoints. A forward adds the gradient of its own density
+ * with respect to θ directly to `grad` (priors, Jacobians) and fills the intermediates later
+ * terms read (B, sig, the design's media columns, ∂H, the walk W); a term that reads
+ * intermediates adds ∂lp/∂(intermediate) into the matching adjoint (gB, gLogSig, eRow, gT*,
+ * gTvW), in the same pass as its value where that saves a pass over the rows; the backward of
+ * the term that produced an intermediate turns its adjoint into ∂lp/∂θ. The order is
+ *
+ *   learned transforms → hierarchy → time-varying → likelihood → lift tests
+ *
+ * so every adjoint is complete when the backward that consumes it runs.
+ */
+
+export interface Term {
+  /** Log density contribution; may fill intermediates in `s` and add to `grad` and adjoints. */
+  forward(theta: Float64Array, grad: Float64Array, s: Scratch): number;
+  /** Adds ∂lp/∂θ of the intermediates this term produced (from their adjoints) to `grad`. */
+  backward(theta: Float64Array, grad: Float64Array, s: Scratch): void;
+}
+
+/** Shared per-evaluation buffers (allocation-free evaluation). */
+export interface Scratch {
+  /** N×P design of this evaluation: ModelData.X, or a copy whose media columns are rewritten (learned). */
+  readonly X: Float64Array;
+  /** The design the likelihood reads: X, or a copy with media columns × multipliers (time-varying). */
+  readonly design: Float64Array;
+  /** numSets × P coefficients b and their adjoint. */
+  readonly B: Float64Array;
+  readonly gB: Float64Array;
+  /** numSets: σ and the adjoint with respect to log σ. */
+  readonly sig: Float64Array;
+  readonly gLogSig: Float64Array;
+  /** N: ∂lp/∂μ (scaled) per observed row, written by the direct likelihood for every row. */
+  readonly eRow: Float64Array;
+  /** Learned transforms (C each): α, K, S, log K of this evaluation and the adjoints of α, K, S. */
+  readonly tAlpha: Float64Array;
+  readonly tK: Float64Array;
+  readonly tS: Float64Array;
+  readonly tLogK: Float64Array;
+  readonly gTAlpha: Float64Array;
+  readonly gTK: Float64Array;
+  readonly gTS: Float64Array;
+  /** Per channel: lag weights w and ∂w/∂α of this evaluation (learned transforms only). */
+  readonly lagW: readonly Float64Array[];
+  readonly lagDW: readonly Float64Array[];
+  /** N×C: ∂H/∂α, ∂H/∂K, ∂H/∂S (× the time-varying multiplier once that term ran). */
+  readonly dHa: Float64Array;
+  readonly dHK: Float64Array;
+  readonly dHS: Float64Array;
+  /** T×J centred log-multipliers at the knots and their adjoint; N×T multipliers at the rows. */
+  readonly tvW: Float64Array;
+  readonly gTvW: Float64Array;
+  readonly tvM: Float64Array;
+}
+
+export interface ScratchSizes {
+  readonly N: number;
+  readonly C: number;
+  readonly P: number;
+  readonly numSets: number;
+  readonly isLearned: boolean;
+  readonly lMax: readonly number[];
+  readonly numTv: number;
+  readonly numKnots: number;
+}
+
+export function createScratch(X: Float64Array, z: ScratchSizes): Scratch {
+  const { N, C, P, numSets: S, isLearned } = z;
+  const T = z.numTv;
+  const evalX = isLearned ? Float64Array.from(X) : X;
+  const maxLag = Math.max(0, ...z.lMax);
+  const lagAll = new Float64Array(isLearned ? C * maxLag : 0);
+  const lagDAll = new Float64Array(isLearned ? C * maxLag : 0);
+  const len = (c: number): number => (isLearned ? z.lMax[c]! : 0);
+  return {
+    X: evalX,
+    design: T > 0 ? Float64Array.from(evalX) : evalX,
+    B: new Float64Array(S * P),
+    gB: new Float64Array(S * P),
+    sig: new Float64Array(S),
+    gLogSig: new Float64Array(S),
+    eRow: new Float64Array(N),
+    tAlpha: new Float64Array(C),
+    tK: new Float64Array(C),
+    tS: new Float64Array(C),
+    tLogK: new Float64Array(C),
+    gTAlpha: new Float64Array(C),
+    gTK: new Float64Array(C),
+    gTS: new Float64Array(C),
+    lagW: Array.from({ length: C }, (_, c) => lagAll.subarray(c * maxLag, c * maxLag + len(c))),
+    lagDW: Array.from({ length: C }, (_, c) => lagDAll.subarray(c * maxLag, c * maxLag + len(c))),
+    dHa: new Float64Array(isLearned ? N * C : 0),
+    dHK: new Float64Array(isLearned ? N * C : 0),
+    dHS: new Float64Array(isLearned ? N * C : 0),
+    tvW: new Float64Array(T * z.numKnots),
+    gTvW: new Float64Array(T * z.numKnots),
+    tvM: new Float64Array(T > 0 ? N * T : 0),
+  };
+}
+
+/** Zeroes every accumulated adjoint (called before the forwards; eRow is written, not accumulated). */
+export function resetAdjoints(s: Scratch): void {
+  s.gB.fill(0);
+  s.gLogSig.fill(0);
+  s.gTAlpha.fill(0);
+  s.gTK.fill(0);
+  s.gTS.fill(0);
+  s.gTvW.fill(0);
+}
