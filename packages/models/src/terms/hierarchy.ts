@@ -40,9 +40,38 @@ function halfNormalLog(theta: Float64Array, grad: Float64Array, i: number, scale
   return -0.5 * z * z + u;
 }
 
+/** The prior constants, unpacked into numbers (the row loops must not chase the priors record). */
+class PriorConstants {
+  readonly alphaM: number;
+  readonly alphaS: number;
+  readonly alphaSigma: number;
+  readonly deltaM: number;
+  readonly deltaS: number;
+  readonly gammaM: number;
+  readonly gammaS: number;
+  readonly ctrlM: number;
+  readonly ctrlS: number;
+  readonly betaSigma: number;
+  readonly sigma: number;
+
+  constructor(pr: Priors) {
+    this.alphaM = pr.alpha_mu.normal[0];
+    this.alphaS = pr.alpha_mu.normal[1];
+    this.alphaSigma = pr.alpha_sigma.half_normal;
+    this.deltaM = pr.delta.normal[0];
+    this.deltaS = pr.delta.normal[1];
+    this.gammaM = pr.gamma.normal[0];
+    this.gammaS = pr.gamma.normal[1];
+    this.ctrlM = pr.gamma_control.normal[0];
+    this.ctrlS = pr.gamma_control.normal[1];
+    this.betaSigma = pr.beta_sigma.half_normal;
+    this.sigma = pr.sigma.half_normal;
+  }
+}
+
 abstract class CoefficientTerm implements Term {
   protected readonly o: UnconstrainedOffsets;
-  protected readonly pr: Priors;
+  protected readonly pr: PriorConstants;
 
   constructor(
     protected readonly data: ModelData,
@@ -52,7 +81,7 @@ abstract class CoefficientTerm implements Term {
     protected readonly betaSd: Float64Array,
   ) {
     this.o = data.layout.offsets;
-    this.pr = priors;
+    this.pr = new PriorConstants(priors);
   }
 
   abstract forward(theta: Float64Array, grad: Float64Array, s: Scratch): number;
@@ -61,7 +90,7 @@ abstract class CoefficientTerm implements Term {
   /** sigma[s] ~ HalfNormal on the log scale (all kinds). */
   protected sigmaPriors(theta: Float64Array, grad: Float64Array, s: Scratch, count: number): number {
     const o = this.o;
-    const scale = this.pr.sigma.half_normal;
+    const scale = this.pr.sigma;
     let lp = 0;
     for (let k = 0; k < count; k++) {
       const u = theta[o.sigma + k]!;
@@ -91,8 +120,8 @@ export class HierarchicalTerm extends CoefficientTerm {
     const B = s.B;
     const control0 = layout.controlColumn(0);
     const media0 = layout.mediaColumn(0);
-    let lp = normalPrior(theta, grad, o.alphaMu, pr.alpha_mu.normal[0], pr.alpha_mu.normal[1]);
-    lp += halfNormalLog(theta, grad, o.alphaSigma, pr.alpha_sigma.half_normal);
+    let lp = normalPrior(theta, grad, o.alphaMu, pr.alphaM, pr.alphaS);
+    lp += halfNormalLog(theta, grad, o.alphaSigma, pr.alphaSigma);
     const amu = theta[o.alphaMu]!;
     const asig = Math.exp(theta[o.alphaSigma]!);
     for (let g = 0; g < G; g++) {
@@ -102,22 +131,22 @@ export class HierarchicalTerm extends CoefficientTerm {
       B[g * P + INTERCEPT_COLUMN] = amu + asig * zg;
     }
     for (let g = 0; g < G; g++) {
-      lp += normalPrior(theta, grad, o.delta + g, pr.delta.normal[0], pr.delta.normal[1]);
+      lp += normalPrior(theta, grad, o.delta + g, pr.deltaM, pr.deltaS);
       B[g * P + TREND_COLUMN] = theta[o.delta + g]!;
     }
     for (let k = 0; k < FOURIER_TERMS; k++) {
-      lp += normalPrior(theta, grad, o.gamma + k, pr.gamma.normal[0], pr.gamma.normal[1]);
+      lp += normalPrior(theta, grad, o.gamma + k, pr.gammaM, pr.gammaS);
       const gk = theta[o.gamma + k]!;
       for (let g = 0; g < G; g++) B[g * P + FOURIER_COLUMN + k] = gk;
     }
     for (let j = 0; j < K; j++) {
-      lp += normalPrior(theta, grad, o.gammaControl + j, pr.gamma_control.normal[0], pr.gamma_control.normal[1]);
+      lp += normalPrior(theta, grad, o.gammaControl + j, pr.ctrlM, pr.ctrlS);
       const gj = theta[o.gammaControl + j]!;
       for (let g = 0; g < G; g++) B[g * P + control0 + j] = gj;
     }
     for (let c = 0; c < C; c++) {
       lp += normalPrior(theta, grad, o.betaLogMu + c, this.betaMean[c]!, this.betaSd[c]!);
-      lp += halfNormalLog(theta, grad, o.betaSigma + c, pr.beta_sigma.half_normal);
+      lp += halfNormalLog(theta, grad, o.betaSigma + c, pr.betaSigma);
       this.betaSigma[c] = Math.exp(theta[o.betaSigma + c]!);
     }
     for (let g = 0; g < G; g++) {
@@ -180,18 +209,18 @@ export class FlatTerm extends CoefficientTerm {
     let lp = 0;
     for (let k = 0; k < S; k++) {
       const bo = k * P;
-      lp += normalPrior(theta, grad, o.alpha + k, pr.alpha_mu.normal[0], pr.alpha_mu.normal[1]);
+      lp += normalPrior(theta, grad, o.alpha + k, pr.alphaM, pr.alphaS);
       B[bo + INTERCEPT_COLUMN] = theta[o.alpha + k]!;
-      lp += normalPrior(theta, grad, o.delta + k, pr.delta.normal[0], pr.delta.normal[1]);
+      lp += normalPrior(theta, grad, o.delta + k, pr.deltaM, pr.deltaS);
       B[bo + TREND_COLUMN] = theta[o.delta + k]!;
       for (let f = 0; f < FOURIER_TERMS; f++) {
         const i = o.gamma + k * FOURIER_TERMS + f;
-        lp += normalPrior(theta, grad, i, pr.gamma.normal[0], pr.gamma.normal[1]);
+        lp += normalPrior(theta, grad, i, pr.gammaM, pr.gammaS);
         B[bo + FOURIER_COLUMN + f] = theta[i]!;
       }
       for (let j = 0; j < K; j++) {
         const i = o.gammaControl + k * K + j;
-        lp += normalPrior(theta, grad, i, pr.gamma_control.normal[0], pr.gamma_control.normal[1]);
+        lp += normalPrior(theta, grad, i, pr.ctrlM, pr.ctrlS);
         B[bo + control0 + j] = theta[i]!;
       }
       for (let c = 0; c < C; c++) {

@@ -103,6 +103,7 @@ export class LearnedTransformsTerm implements Term {
       adstockWeightsWithGradient(spec, w, dw);
       const xo = c * numGrid;
       const col = layout.mediaColumn(c);
+      const jo = c * N;
       for (let n = 0; n < N; n++) {
         const r = xo + obsGridRow[n]!;
         const week = obsWeek[n]!;
@@ -115,7 +116,7 @@ export class LearnedTransformsTerm implements Term {
           da += dw[l]! * xv;
         }
         hillPoint(a, uk, Kc, Sc, out);
-        const j = n * C + c;
+        const j = jo + n;
         X[n * P + col] = out[0]!;
         dHa[j] = out[1]! * da;
         dHK[j] = out[2]!;
@@ -126,28 +127,34 @@ export class LearnedTransformsTerm implements Term {
   }
 
   backward(_theta: Float64Array, grad: Float64Array, s: Scratch): void {
-    const { G, C, P, obsStart, layout } = this.data;
+    const { G, C, N, P, obsStart, layout } = this.data;
     const o = layout.offsets;
     const { B, eRow, dHa, dHK, dHS, gTAlpha, gTK, gTS } = s;
     const media0 = layout.mediaColumn(0);
-    for (let g = 0; g < G; g++) {
-      const bo = layout.setOf(g) * P + media0;
-      for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
-        const e = eRow[n]!;
-        const j = n * C;
-        for (let c = 0; c < C; c++) {
-          const w = e * B[bo + c]!;
-          gTAlpha[c]! += w * dHa[j + c]!;
-          gTK[c]! += w * dHK[j + c]!;
-          gTS[c]! += w * dHS[j + c]!;
-        }
-      }
-    }
     for (let c = 0; c < C; c++) {
+      const jo = c * N;
+      let ga = 0;
+      let gk = 0;
+      let gs = 0;
+      for (let g = 0; g < G; g++) {
+        let sa = 0;
+        let sk = 0;
+        let ss = 0;
+        for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
+          const e = eRow[n]!;
+          sa += e * dHa[jo + n]!;
+          sk += e * dHK[jo + n]!;
+          ss += e * dHS[jo + n]!;
+        }
+        const beta = B[layout.setOf(g) * P + media0 + c]!;
+        ga += beta * sa;
+        gk += beta * sk;
+        gs += beta * ss;
+      }
       const a = s.tAlpha[c]!;
-      grad[o.adstockAlpha + c]! += gTAlpha[c]! * a * (1 - a);
-      grad[o.satK + c]! += gTK[c]! * s.tK[c]!;
-      grad[o.satS + c]! += gTS[c]! * s.tS[c]!;
+      grad[o.adstockAlpha + c]! += (gTAlpha[c]! + ga) * a * (1 - a);
+      grad[o.satK + c]! += (gTK[c]! + gk) * s.tK[c]!;
+      grad[o.satS + c]! += (gTS[c]! + gs) * s.tS[c]!;
     }
   }
 }

@@ -37,7 +37,10 @@ export interface Scratch {
   readonly gLogSig: Float64Array;
   /** N: ∂lp/∂μ (scaled) per observed row, written by the direct likelihood for every row. */
   readonly eRow: Float64Array;
-  /** Learned transforms (C each): α, K, S, log K of this evaluation and the adjoints of α, K, S. */
+  /**
+   * Learned transforms (C each): α, K, S, log K of this evaluation, and the adjoints of α, K, S
+   * that other terms add (the lift tests); empty adjoints when transforms are fixed.
+   */
   readonly tAlpha: Float64Array;
   readonly tK: Float64Array;
   readonly tS: Float64Array;
@@ -48,7 +51,7 @@ export interface Scratch {
   /** Per channel: lag weights w and ∂w/∂α of this evaluation (learned transforms only). */
   readonly lagW: readonly Float64Array[];
   readonly lagDW: readonly Float64Array[];
-  /** N×C: ∂H/∂α, ∂H/∂K, ∂H/∂S (× the time-varying multiplier once that term ran). */
+  /** C×N (channel-major): ∂H/∂α, ∂H/∂K, ∂H/∂S (× the time-varying multiplier once that term ran). */
   readonly dHa: Float64Array;
   readonly dHK: Float64Array;
   readonly dHS: Float64Array;
@@ -89,9 +92,9 @@ export function createScratch(X: Float64Array, z: ScratchSizes): Scratch {
     tK: new Float64Array(C),
     tS: new Float64Array(C),
     tLogK: new Float64Array(C),
-    gTAlpha: new Float64Array(C),
-    gTK: new Float64Array(C),
-    gTS: new Float64Array(C),
+    gTAlpha: new Float64Array(isLearned ? C : 0),
+    gTK: new Float64Array(isLearned ? C : 0),
+    gTS: new Float64Array(isLearned ? C : 0),
     lagW: Array.from({ length: C }, (_, c) => lagAll.subarray(c * maxLag, c * maxLag + len(c))),
     lagDW: Array.from({ length: C }, (_, c) => lagDAll.subarray(c * maxLag, c * maxLag + len(c))),
     dHa: new Float64Array(isLearned ? N * C : 0),
@@ -107,8 +110,10 @@ export function createScratch(X: Float64Array, z: ScratchSizes): Scratch {
 export function resetAdjoints(s: Scratch): void {
   s.gB.fill(0);
   s.gLogSig.fill(0);
-  s.gTAlpha.fill(0);
-  s.gTK.fill(0);
-  s.gTS.fill(0);
-  s.gTvW.fill(0);
+  if (s.gTAlpha.length > 0) {
+    s.gTAlpha.fill(0);
+    s.gTK.fill(0);
+    s.gTS.fill(0);
+  }
+  if (s.gTvW.length > 0) s.gTvW.fill(0);
 }

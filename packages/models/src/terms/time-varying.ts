@@ -152,9 +152,9 @@ export class TimeVaryingTerm implements Term {
         s.tvM[n * T + i] = m;
         Xe[row + c] = X[row + c]! * m;
         if (isLearned) {
-          s.dHa[n * C + c]! *= m;
-          s.dHK[n * C + c]! *= m;
-          s.dHS[n * C + c]! *= m;
+          s.dHa[c * N + n]! *= m;
+          s.dHK[c * N + n]! *= m;
+          s.dHS[c * N + n]! *= m;
         }
       }
     }
