@@ -1,6 +1,7 @@
 // The public surface of @tributary/models, snapshotted (conventions.md: "a test snapshots the export list").
-import { expect, it } from 'vitest';
+import { expect, expectTypeOf, it } from 'vitest';
 import * as mod from '../src/index.js';
+import type { Contributions, DrawView, Model } from '../src/index.js';
 
 // The public surface changes only on purpose: update this list together with src/index.ts
 // and the README.
@@ -18,4 +19,11 @@ it('exports exactly the documented names', () => {
     'parsePriors',
     'resolvePriors',
   ]);
+});
+
+// Types have no runtime names: the draw view (issue 13) is checked at the type level.
+it('exports the DrawView type, returned by model.loadDraw', () => {
+  expectTypeOf<Model['loadDraw']>().returns.toEqualTypeOf<DrawView>();
+  expectTypeOf<DrawView['contributions']>().returns.toEqualTypeOf<Contributions>();
+  expectTypeOf<DrawView['weeklyContributions']>().returns.toEqualTypeOf<Float64Array>();
 });
