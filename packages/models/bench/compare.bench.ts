@@ -11,10 +11,11 @@
  *     [/tmp/volta-bench/volta_marketing.csv] [/tmp/models-old/packages/models/dist/index.js]
  *
  * For each configuration (hierarchical; fixed transforms on the sufficient path, learned
- * transforms on the direct path, and learned + Student-t + time-varying) both models are built
- * from the same Panel, checked to give the same lp at 16 random points, then timed in
- * alternation: 9 repeats of 3,000 evaluations each (after a warm-up), CPU time of this
- * process. Prints the median ns per evaluation of each and the ratio new / old.
+ * transforms on the direct path, Student-t on the direct path, and learned + Student-t +
+ * time-varying) both models are built from the same Panel, checked to give the same lp at 16
+ * random points, then timed in alternation: 9 repeats of 500–30,000 evaluations each (after a
+ * warm-up), CPU time of this process. Prints the median ns per evaluation of each and the
+ * ratio new / old.
  */
 import { readFileSync } from 'node:fs';
 import { buildPanel, parseMarketingCsv } from '@tributary/data';
@@ -51,14 +52,16 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-const configs: [string, BuildModelOptions][] = [
-  ['fixed transforms (sufficient)', { kind: 'hierarchical' }],
-  ['learned transforms (direct)', { kind: 'hierarchical', learnTransforms: true }],
-  ['learned, student-t, time-varying', { kind: 'hierarchical', learnTransforms: true, likelihood: 'student-t', timeVarying: { channels: ['meta_spend', 'tiktok_spend'], knotEvery: 8 } }],
+/** Label, options, evaluations per repeat (~60–150 ms of CPU each). */
+const configs: [string, BuildModelOptions, number][] = [
+  ['fixed transforms (sufficient)', { kind: 'hierarchical' }, 30_000],
+  ['fixed, student-t (direct)', { kind: 'hierarchical', likelihood: 'student-t' }, 3_000],
+  ['learned transforms (direct)', { kind: 'hierarchical', learnTransforms: true }, 500],
+  ['learned, student-t, time-varying', { kind: 'hierarchical', learnTransforms: true, likelihood: 'student-t', timeVarying: { channels: ['meta_spend', 'tiktok_spend'], knotEvery: 8 } }, 500],
 ];
 
 console.log(`VOLTA: ${panel.markets.length} markets × ${panel.channels.length} channels, ${panel.numObs} rows`);
-for (const [label, options] of configs) {
+for (const [label, options, count] of configs) {
   const a = old.buildModel(panel, options);
   const b = current.buildModel(panel, options);
   const rng = seedrandom(label);
@@ -70,17 +73,17 @@ for (const [label, options] of configs) {
     const lb = b.logDensityAndGradient(theta, gb);
     if (!(Math.abs(la - lb) <= 1e-9 * Math.max(1, Math.abs(la)))) throw new Error(`${label}: lp old ${la} vs new ${lb}`);
   }
-  run(a, points, 3000);
-  run(b, points, 3000);
+  run(a, points, count);
+  run(b, points, count);
   const ta: number[] = [];
   const tb: number[] = [];
   for (let r = 0; r < 9; r++) {
     if (r % 2 === 0) {
-      ta.push(run(a, points, 3000));
-      tb.push(run(b, points, 3000));
+      ta.push(run(a, points, count));
+      tb.push(run(b, points, count));
     } else {
-      tb.push(run(b, points, 3000));
-      ta.push(run(a, points, 3000));
+      tb.push(run(b, points, count));
+      ta.push(run(a, points, count));
     }
   }
   const ma = median(ta);

@@ -25,6 +25,8 @@ export interface Term {
 
 /** Shared per-evaluation buffers (allocation-free evaluation). */
 export interface Scratch {
+  /** One buffer holding every accumulated adjoint (gB, gLogSig, gT*, gTvW are views of it). */
+  readonly adjoints: Float64Array;
   /** N×P design of this evaluation: ModelData.X, or a copy whose media columns are rewritten (learned). */
   readonly X: Float64Array;
   /** The design the likelihood reads: X, or a copy with media columns × multipliers (time-varying). */
@@ -80,40 +82,38 @@ export function createScratch(X: Float64Array, z: ScratchSizes): Scratch {
   const lagAll = new Float64Array(isLearned ? C * maxLag : 0);
   const lagDAll = new Float64Array(isLearned ? C * maxLag : 0);
   const len = (c: number): number => (isLearned ? z.lMax[c]! : 0);
+  const nT = isLearned ? C : 0;
+  const adjoints = new Float64Array(S * P + S + 3 * nT + T * z.numKnots);
+  let at = 0;
+  const view = (n: number): Float64Array => adjoints.subarray(at, (at += n));
   return {
+    adjoints,
     X: evalX,
     design: T > 0 ? Float64Array.from(evalX) : evalX,
     B: new Float64Array(S * P),
-    gB: new Float64Array(S * P),
+    gB: view(S * P),
     sig: new Float64Array(S),
-    gLogSig: new Float64Array(S),
+    gLogSig: view(S),
     eRow: new Float64Array(N),
     tAlpha: new Float64Array(C),
     tK: new Float64Array(C),
     tS: new Float64Array(C),
     tLogK: new Float64Array(C),
-    gTAlpha: new Float64Array(isLearned ? C : 0),
-    gTK: new Float64Array(isLearned ? C : 0),
-    gTS: new Float64Array(isLearned ? C : 0),
+    gTAlpha: view(nT),
+    gTK: view(nT),
+    gTS: view(nT),
     lagW: Array.from({ length: C }, (_, c) => lagAll.subarray(c * maxLag, c * maxLag + len(c))),
     lagDW: Array.from({ length: C }, (_, c) => lagDAll.subarray(c * maxLag, c * maxLag + len(c))),
     dHa: new Float64Array(isLearned ? N * C : 0),
     dHK: new Float64Array(isLearned ? N * C : 0),
     dHS: new Float64Array(isLearned ? N * C : 0),
     tvW: new Float64Array(T * z.numKnots),
-    gTvW: new Float64Array(T * z.numKnots),
+    gTvW: view(T * z.numKnots),
     tvM: new Float64Array(T > 0 ? N * T : 0),
   };
 }
 
 /** Zeroes every accumulated adjoint (called before the forwards; eRow is written, not accumulated). */
 export function resetAdjoints(s: Scratch): void {
-  s.gB.fill(0);
-  s.gLogSig.fill(0);
-  if (s.gTAlpha.length > 0) {
-    s.gTAlpha.fill(0);
-    s.gTK.fill(0);
-    s.gTS.fill(0);
-  }
-  if (s.gTvW.length > 0) s.gTvW.fill(0);
+  s.adjoints.fill(0);
 }
