@@ -21,7 +21,6 @@ const h = new Float64Array(N);
 const dA = new Float64Array(N);
 const dK = new Float64Array(N);
 const dS = new Float64Array(N);
-const out = new Float64Array(4);
 
 function cpuNs(): number {
   const u = process.cpuUsage();
@@ -36,13 +35,7 @@ function viaHillPoint(): void {
   for (let c = 0; c < C; c++) {
     const ac = a[c]!;
     const logK = Math.log(K[c]!);
-    for (let n = 0; n < N; n++) {
-      hillPoint(ac[n]!, logK, K[c]!, S[c]!, out);
-      h[n] = out[0]!;
-      dA[n] = out[1]!;
-      dK[n] = out[2]!;
-      dS[n] = out[3]!;
-    }
+    for (let n = 0; n < N; n++) h[n] = hillPoint(ac[n]!, 1, logK, K[c]!, S[c]!, dA, dK, dS, n);
   }
 }
 

@@ -37,36 +37,44 @@ export function invLogit(u: number): number {
 }
 
 /**
- * Hill h(a) = a^S / (K^S + a^S) at one adstocked value, with its derivatives, into `out`:
- * out[0] = h, out[1] = ∂h/∂a, out[2] = ∂h/∂K, out[3] = ∂h/∂S (all 0 for a ≤ 0; h = 1 and
- * derivatives 0 where r overflows). With r = exp(S·(log a − log K)), h = r/(1+r),
- * g = h/(1+r): ∂h/∂a = S·g/a, ∂h/∂K = −(S/K)·g, ∂h/∂S = g·log(a/K) — the formulas of
- * @tributary/transforms' `hillWithGradient`, with one log and one exp per point instead of its
- * pow and log, and no argument checks or buffers (see terms/learned-transforms.ts for why the
- * log density's row loops call this rather than the kernel). `logK` is passed in so the
- * learned path can use θ's log K directly.
+ * Hill h(a) = a^S / (K^S + a^S) at one adstocked value a, returned, with its derivatives
+ * written at index j: dA[j] = ∂h/∂a · da (da = ∂a/∂α, so the chain through adstock is done
+ * here), dK[j] = ∂h/∂K, dS[j] = ∂h/∂S. All 0 for a ≤ 0; h = 1 and derivatives 0 where r
+ * overflows. With r = exp(S·(log a − log K)), h = r/(1+r), g = h/(1+r): ∂h/∂a = S·g/a,
+ * ∂h/∂K = −(S/K)·g, ∂h/∂S = g·log(a/K) — the formulas of @tributary/transforms'
+ * `hillWithGradient`, with one log and one exp per point instead of its pow and log, and no
+ * argument checks (see terms/learned-transforms.ts for why the log density's row loops call
+ * this rather than the kernel). `logK` is passed in so the learned path can use θ's log K.
  */
-export function hillPoint(a: number, logK: number, K: number, S: number, out: Float64Array): void {
+export function hillPoint(
+  a: number,
+  da: number,
+  logK: number,
+  K: number,
+  S: number,
+  dA: Float64Array,
+  dK: Float64Array,
+  dS: Float64Array,
+  j: number,
+): number {
   if (!(a > 0)) {
-    out[0] = 0;
-    out[1] = 0;
-    out[2] = 0;
-    out[3] = 0;
-    return;
+    dA[j] = 0;
+    dK[j] = 0;
+    dS[j] = 0;
+    return 0;
   }
   const lr = Math.log(a) - logK;
   const q = Math.exp(S * lr);
   if (q === Infinity) {
-    out[0] = 1;
-    out[1] = 0;
-    out[2] = 0;
-    out[3] = 0;
-    return;
+    dA[j] = 0;
+    dK[j] = 0;
+    dS[j] = 0;
+    return 1;
   }
   const h = q / (1 + q);
   const g = h / (1 + q);
-  out[0] = h;
-  out[1] = (S * g) / a;
-  out[2] = -(S / K) * g;
-  out[3] = g * lr;
+  dA[j] = ((S * g) / a) * da;
+  dK[j] = -(S / K) * g;
+  dS[j] = g * lr;
+  return h;
 }

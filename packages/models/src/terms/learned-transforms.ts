@@ -22,9 +22,11 @@
  * `hillPoint` uses log + exp; `convolveAdstock` convolves the whole grid, where this loop
  * evaluates only the observed weeks and writes straight into the strided design. The argument
  * checks are O(1) per call and not what matters; the per-value work is: on VOLTA's 3,102
- * (row, channel) values per evaluation, `hillWithGradient` takes 1.69× the time of `hillPoint`
- * (208 µs vs 123 µs per pass, bench/hill-kernel.bench.ts), which on a ~300 µs learned-transform
- * evaluation would be a ~25% slowdown. So this file and lift-tests.ts share the one reviewed
+ * (row, channel) values per evaluation, `hillWithGradient` takes 1.8× the time of `hillPoint`
+ * (208 µs vs 114 µs per pass, bench/hill-kernel.bench.ts), which on a ~280 µs learned-transform
+ * evaluation would be a ~30% slowdown. `hillPoint` returns h and writes its derivatives straight
+ * into the ∂H buffers: an earlier version that returned all four through a small array cost
+ * ~10% of the whole evaluation. So this file and lift-tests.ts share the one reviewed
  * helper `hillPoint` (math.ts) instead of the two inlined copies there were; the derived
  * quantities (derived.ts, design.ts `mediaColumns`) do use `applyAdstock` and `hill`.
  */
@@ -44,7 +46,6 @@ export class LearnedTransformsTerm implements Term {
   private readonly sdS: number;
   /** Per channel: adstock spec whose alpha is overwritten per evaluation. */
   private readonly specs: AdstockSpec[];
-  private readonly hill = new Float64Array(4);
 
   constructor(
     private readonly data: ModelData,
@@ -72,7 +73,6 @@ export class LearnedTransformsTerm implements Term {
     const o = layout.offsets;
     const X = s.X;
     const { dHa, dHK, dHS } = s;
-    const out = this.hill;
     let lp = 0;
     for (let c = 0; c < C; c++) {
       const ua = theta[o.adstockAlpha + c]!;
@@ -117,12 +117,7 @@ export class LearnedTransformsTerm implements Term {
           a += w[l]! * xv;
           da += dw[l]! * xv;
         }
-        hillPoint(a, uk, Kc, Sc, out);
-        const j = jo + n;
-        X[n * P + col] = out[0]!;
-        dHa[j] = out[1]! * da;
-        dHK[j] = out[2]!;
-        dHS[j] = out[3]!;
+        X[n * P + col] = hillPoint(a, da, uk, Kc, Sc, dHa, dHK, dHS, jo + n);
       }
     }
     return lp;

@@ -42,8 +42,10 @@ export class LiftTestsTerm implements Term {
   private readonly dA: Float64Array[] = [];
   private readonly dK: Float64Array[] = [];
   private readonly dS: Float64Array[] = [];
-  private readonly h1 = new Float64Array(4);
-  private readonly h0 = new Float64Array(4);
+  /** hillPoint's derivatives at the tested (index 0) and the base (index 1) adstock. */
+  private readonly hA = new Float64Array(2);
+  private readonly hK = new Float64Array(2);
+  private readonly hS = new Float64Array(2);
 
   constructor(
     private readonly data: ModelData,
@@ -128,8 +130,7 @@ export class LiftTestsTerm implements Term {
     const dh = this.dh[j]!;
     const L = w.length;
     const n = this.length[j]!;
-    const h1 = this.h1;
-    const h0 = this.h0;
+    const { hA, hK, hS } = this;
     for (let i = 0; i < n; i++) {
       const li = i + L - 1;
       let ab = 0;
@@ -144,13 +145,11 @@ export class LiftTestsTerm implements Term {
           dat += dw[l]! * xt[li - l]!;
         }
       }
-      hillPoint(at, logK, Kc, Sc, h1);
-      hillPoint(ab, logK, Kc, Sc, h0);
-      dh[i] = h1[0]! - h0[0]!;
+      dh[i] = hillPoint(at, dat, logK, Kc, Sc, hA, hK, hS, 0) - hillPoint(ab, dab, logK, Kc, Sc, hA, hK, hS, 1);
       if (dw !== null) {
-        this.dA[j]![i] = h1[1]! * dat - h0[1]! * dab;
-        this.dK[j]![i] = h1[2]! - h0[2]!;
-        this.dS[j]![i] = h1[3]! - h0[3]!;
+        this.dA[j]![i] = hA[0]! - hA[1]!;
+        this.dK[j]![i] = hK[0]! - hK[1]!;
+        this.dS[j]![i] = hS[0]! - hS[1]!;
       }
     }
   }
