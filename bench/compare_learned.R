@@ -27,7 +27,7 @@ summ <- function(df) {
                        "ess_bulk", "ess_tail", "rhat")
   s[match(common, s$variable), ]
 }
-a <- summ(tr); b <- summ(st)
+a <- as.data.frame(summ(tr)); b <- as.data.frame(summ(st))
 tol <- 4 * sqrt(a$mcse_mean^2 + b$mcse_mean^2) + 0.02 * b$sd
 ok <- abs(a$mean - b$mean) <= tol & abs(a$sd / b$sd - 1) <= 0.10
 
@@ -41,8 +41,8 @@ t_rate <- min(a$ess_bulk) / t_wall; s_rate <- min(b$ess_bulk) / s_wall
 cat(sprintf("## Speed%s\n\n", if (nzchar(label)) paste0(" (", label, ")") else ""))
 cat("| | wall s (4 chains, 2 cores) | min bulk ESS (param) | min tail ESS (param) | max R-hat (param) | divergences | min bulk ESS / wall s | notes |\n")
 cat("|---|---|---|---|---|---|---|---|\n")
-cat(row("Tributary", a, t_wall, t_div, sprintf("%d chains x (%s warmup + %s draws), seed %s", man$settings$chains %||% NA,
-    man$settings$warmup %||% NA, man$settings$draws %||% NA, man$settings$seed %||% NA)), "\n", sep = "")
+cat(row("Tributary", a, t_wall, t_div, sprintf("%d chains x (%s warmup + %s draws), seed %s", man$options$chains %||% NA,
+    man$options$warmup %||% NA, man$options$draws %||% NA, man$options$seed %||% NA)), "\n", sep = "")
 cat(row("Stan (rstan 2.21)", b, s_wall, s_div, sprintf("%d chains x (%d + %d), seed %d; per-chain warmup+sampling %s s; compile %.0f s excluded",
     tim$chains, tim$warmup, tim$draws, tim$seed, paste(sprintf("%.0f", tim$warmup_seconds + tim$sample_seconds), collapse = "/"),
     tim$compile_seconds)), "\n", sep = "")
@@ -68,3 +68,29 @@ if (any(!ok[-idx])) {
   cat(sprintf("| %s | %.4g | %.4g | %.2g | %.4g | %.4g | %.3f |\n", common[bad], a$mean[bad], b$mean[bad], tol[bad],
               a$sd[bad], b$sd[bad], (a$sd / b$sd)[bad]), sep = "")
 }
+
+# lp__ (the same function on both sides, bench/lp_check_learned.R) and the cost decomposition:
+# sampling-phase seconds per chain / leapfrog steps of that phase = seconds per gradient (per
+# chain, under whatever else shared the cores).
+ss <- read.csv(file.path(out, "tributary", "hierarchical", "sample_stats.csv"), check.names = FALSE)
+lt <- summarise_draws(as_draws_df(data.frame(.chain = ss$.chain, .iteration = ss$.iteration, lp__ = ss$lp)), "mean", "sd", "ess_bulk")
+ls_ <- summarise_draws(as_draws_df(data.frame(.chain = st$.chain, .iteration = st$.iteration, lp__ = st$.lp__)), "mean", "sd", "ess_bulk")
+cat(sprintf("\n## lp__ and cost per gradient\n\n| | lp__ mean | lp__ sd | lp__ bulk ESS | leapfrog steps per draw (per chain) | step size (per chain) | sampling-phase ms per leapfrog step (per chain; Tributary wall, Stan CPU) |\n|---|---|---|---|---|---|---|\n"))
+tl <- tapply(ss$n_leapfrog, ss$.chain, sum); tm <- tapply(ss$n_leapfrog, ss$.chain, mean)
+tstep <- tapply(ss$stepsize, ss$.chain, function(x) x[1])
+cat(sprintf("| Tributary | %.2f | %.2f | %.0f | %s | %s | %s |\n", lt$mean, lt$sd, lt$ess_bulk,
+            paste(sprintf("%.0f", tm), collapse = " / "), paste(sprintf("%.4f", tstep), collapse = " / "),
+            paste(sprintf("%.3f", 1000 * man$timing$sampling_seconds / tl), collapse = " / ")))
+cat(sprintf("| Stan | %.2f | %.2f | %.0f | %s | %s | %s |\n", ls_$mean, ls_$sd, ls_$ess_bulk,
+            paste(sprintf("%.0f", tim$mean_leapfrog_per_draw), collapse = " / "), paste(sprintf("%.4f", tim$stepsize), collapse = " / "),
+            paste(sprintf("%.3f", 1000 * tim$sample_seconds / (tim$mean_leapfrog_per_draw * tim$draws)), collapse = " / ")))
+
+# Per CPU second (robust to other jobs sharing the cores): Tributary = user + system seconds of
+# the fit process (/usr/bin/time, OUT/tributary/time.txt; includes CSV parsing, the main thread
+# and output writing); Stan = sum over chains of get_elapsed_time's warmup + sampling, which Stan
+# measures with clock() (each chain's CPU time; excludes R, compile and cluster overhead).
+tf <- file.path(out, "tributary", "time.txt")
+t_cpu <- if (file.exists(tf)) { v <- scan(tf, quiet = TRUE); v[2] + v[3] } else NA_real_
+s_cpu <- sum(tim$warmup_seconds + tim$sample_seconds)
+cat(sprintf("\n## Per CPU second\n\n| | CPU s | min bulk ESS / CPU s |\n|---|---|---|\n| Tributary | %.1f | %.2f |\n| Stan | %.1f | %.2f |\n\nRatio Tributary / Stan of min bulk-ESS per CPU second: %.2f\n",
+            t_cpu, min(a$ess_bulk) / t_cpu, s_cpu, min(b$ess_bulk) / s_cpu, (min(a$ess_bulk) / t_cpu) / (min(b$ess_bulk) / s_cpu)))

@@ -20,7 +20,10 @@
 #      max_treedepth 10 (bench/fit_stan_learned.R);
 #   4. OUT/lp-check.txt: Stan's lp__ and gradient vs Tributary's logDensityAndGradient at random
 #      unconstrained points and at 10 of Tributary's draws (bench/lp_check_learned.R);
-#   5. OUT/comparison.md: bench/compare_learned.R (posterior package on both sides' draws);
+#   5. OUT/comparison.md: bench/compare_learned.R (posterior package on both sides' draws; speed
+#      per wall second and, robust to other jobs on the machine, per CPU second: Tributary's
+#      process user + system seconds from /usr/bin/time (OUT/tributary/time.txt), Stan's sum over
+#      chains of get_elapsed_time, which Stan measures with clock(), i.e. per-chain CPU time);
 #      OUT/machine.txt: date, CPU, cores, load averages around each fit.
 # bench/results/learned-transforms-stan-comparison.md is written from these by hand.
 set -euo pipefail
@@ -55,8 +58,10 @@ else
   rm -rf "$out/tributary/hierarchical"
   load "before tributary"
   t0=$(date +%s.%N)
-  T fit "$csv" --model hierarchical --learn-transforms --chains "$chains" --warmup "$warmup" --draws "$draws" \
-    --seed "$seed" --out "$out/tributary" --quiet
+  # /usr/bin/time: wall, user and system CPU seconds of the whole process (all worker threads)
+  /usr/bin/time -f "%e %U %S" -o "$out/tributary/time.txt" \
+    node apps/cli/dist/bin.js fit "$csv" --model hierarchical --learn-transforms --chains "$chains" \
+    --warmup "$warmup" --draws "$draws" --seed "$seed" --out "$out/tributary" --quiet
   t1=$(date +%s.%N)
   echo "tributary process wall seconds (CSV to written results): $(echo "$t1 - $t0" | bc)" >> "$mach"
   load "after tributary"
