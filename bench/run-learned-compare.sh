@@ -49,6 +49,8 @@ mach=$out/machine.txt
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') x $(nproc) cores"
   echo "node: $(node --version); R: $(Rscript -e 'cat(R.version.string)'); rstan: $(Rscript -e 'cat(as.character(packageVersion("rstan")))')"
   echo "settings: chains $chains, warmup $warmup, draws $draws, seed $seed$( [ "$quick" = 1 ] && echo ' (QUICK)')"
+  # other engineers rebuild packages/*/dist while benches run: record which code was measured
+  echo "git HEAD: $(git rev-parse --short HEAD); dist sha256 (models, sampler, cli): $(for d in packages/models packages/sampler apps/cli; do find "$d/dist" -name '*.js' | sort | xargs cat | sha256sum | cut -c1-12; done | tr '\n' ' ')"
 } > "$mach"
 load() { echo "$1 load average: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$mach"; }
 
