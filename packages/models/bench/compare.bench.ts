@@ -8,7 +8,12 @@
  *   (cd /tmp/models-old/packages/models && ln -s /work/main/packages/models/node_modules . \
  *     && cp -r /work/main/tooling /tmp/models-old/ && node_modules/.bin/tsup --no-dts)
  *   cd packages/models && pnpm exec tsx --conditions=@tributary/source bench/compare.bench.ts \
- *     [/tmp/volta-bench/volta_marketing.csv] [/tmp/models-old/packages/models/dist/index.js]
+ *     [/tmp/volta-bench/volta_marketing.csv] [/tmp/models-old/packages/models/dist/index.js] \
+ *     [/tmp/models-new/dist/index.js]
+ *
+ * The optional last argument is a tsup build of this tree (`node_modules/.bin/tsup --no-dts
+ * -d /tmp/models-new/dist`), so that both sides run bundled the same way; without it the new
+ * side runs from the TypeScript sources (one module per file, as tsx loads them).
  *
  * For each configuration (hierarchical; fixed transforms on the sufficient path, learned
  * transforms on the direct path, Student-t on the direct path, and learned + Student-t +
@@ -20,7 +25,7 @@
 import { readFileSync } from 'node:fs';
 import { buildPanel, parseMarketingCsv } from '@tributary/data';
 import seedrandom from 'seedrandom';
-import * as current from '../src/index.js';
+import * as source from '../src/index.js';
 import type { BuildModelOptions, Model, PanelData } from '../src/index.js';
 
 interface ModelModule {
@@ -29,7 +34,10 @@ interface ModelModule {
 
 const csvPath = process.argv[2] ?? '/tmp/volta-bench/volta_marketing.csv';
 const oldPath = process.argv[3] ?? '/tmp/models-old/packages/models/dist/index.js';
+/** Optional: a tsup build of this tree, so both sides are bundled the same way. */
+const newPath = process.argv[4];
 const old = (await import(oldPath)) as ModelModule;
+const current = (newPath === undefined ? source : await import(newPath)) as ModelModule;
 const panel = buildPanel(parseMarketingCsv(readFileSync(csvPath, 'utf8')));
 
 function cpuNs(): number {

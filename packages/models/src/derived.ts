@@ -51,7 +51,7 @@ export interface DrawView {
   yRep(rng: Rng, out?: Float64Array, options?: { scale?: OutputScale }): Float64Array;
   /** Full normalized log-likelihood per observed row, of y_s by default. */
   logLik(out?: Float64Array, options?: { scale?: OutputScale }): Float64Array;
-  /** Per-market totals over the observed weeks (money). */
+  /** Per-market totals over the observed weeks (money); fresh arrays on every call. */
   contributions(): Contributions;
   /** N×C row-major: channel c's contribution in observed row n, beta·m_c(t)·H[n,c]·y_scale (money). */
   weeklyContributions(out?: Float64Array): Float64Array;
@@ -88,7 +88,6 @@ export class LoadedDraw implements DrawView {
   private readonly W: Float64Array;
   private readonly M: Float64Array;
   private mu: Float64Array | null = null;
-  private contrib: Contributions | null = null;
 
   constructor(
     private readonly ctx: DrawContext,
@@ -212,7 +211,6 @@ export class LoadedDraw implements DrawView {
   }
 
   contributions(): Contributions {
-    if (this.contrib !== null) return this.contrib;
     const { G, C, K, P, obsStart, yScale, layout } = this.ctx.data;
     const X = this.X;
     const B = this.B;
@@ -246,8 +244,7 @@ export class LoadedDraw implements DrawView {
       controls[g] = b3 * ys;
       channels.push(ch);
     }
-    this.contrib = { baseline, trend, seasonality, controls, channels };
-    return this.contrib;
+    return { baseline, trend, seasonality, controls, channels };
   }
 
   weeklyContributions(out?: Float64Array): Float64Array {

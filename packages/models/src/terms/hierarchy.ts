@@ -72,6 +72,9 @@ class PriorConstants {
 abstract class CoefficientTerm implements Term {
   protected readonly o: UnconstrainedOffsets;
   protected readonly pr: PriorConstants;
+  /** Columns of the first control and the first media coefficient in b. */
+  protected readonly control0: number;
+  protected readonly media0: number;
 
   constructor(
     protected readonly data: ModelData,
@@ -82,6 +85,8 @@ abstract class CoefficientTerm implements Term {
   ) {
     this.o = data.layout.offsets;
     this.pr = new PriorConstants(priors);
+    this.control0 = data.layout.controlColumn(0);
+    this.media0 = data.layout.mediaColumn(0);
   }
 
   abstract forward(theta: Float64Array, grad: Float64Array, s: Scratch): number;
@@ -114,12 +119,12 @@ export class HierarchicalTerm extends CoefficientTerm {
   }
 
   forward(theta: Float64Array, grad: Float64Array, s: Scratch): number {
-    const { G, C, P, K, layout } = this.data;
+    const { G, C, P, K } = this.data;
     const o = this.o;
     const pr = this.pr;
     const B = s.B;
-    const control0 = layout.controlColumn(0);
-    const media0 = layout.mediaColumn(0);
+    const control0 = this.control0;
+    const media0 = this.media0;
     let lp = normalPrior(theta, grad, o.alphaMu, pr.alphaM, pr.alphaS);
     lp += halfNormalLog(theta, grad, o.alphaSigma, pr.alphaSigma);
     const amu = theta[o.alphaMu]!;
@@ -163,12 +168,12 @@ export class HierarchicalTerm extends CoefficientTerm {
   }
 
   backward(theta: Float64Array, grad: Float64Array, s: Scratch): void {
-    const { G, C, P, K, layout } = this.data;
+    const { G, C, P, K } = this.data;
     const o = this.o;
     const B = s.B;
     const gB = s.gB;
-    const control0 = layout.controlColumn(0);
-    const media0 = layout.mediaColumn(0);
+    const control0 = this.control0;
+    const media0 = this.media0;
     const asig = Math.exp(theta[o.alphaSigma]!);
     let gAmu = 0;
     let gAsig = 0;
@@ -200,12 +205,12 @@ export class HierarchicalTerm extends CoefficientTerm {
 /** Unpooled (S = G sets) and pooled (S = 1): every coefficient is a primary parameter. */
 export class FlatTerm extends CoefficientTerm {
   forward(theta: Float64Array, grad: Float64Array, s: Scratch): number {
-    const { C, P, K, numSets: S, layout } = this.data;
+    const { C, P, K, numSets: S } = this.data;
     const o = this.o;
     const pr = this.pr;
     const B = s.B;
-    const control0 = layout.controlColumn(0);
-    const media0 = layout.mediaColumn(0);
+    const control0 = this.control0;
+    const media0 = this.media0;
     let lp = 0;
     for (let k = 0; k < S; k++) {
       const bo = k * P;
@@ -234,12 +239,12 @@ export class FlatTerm extends CoefficientTerm {
   }
 
   backward(_theta: Float64Array, grad: Float64Array, s: Scratch): void {
-    const { C, P, K, numSets: S, layout } = this.data;
+    const { C, P, K, numSets: S } = this.data;
     const o = this.o;
     const B = s.B;
     const gB = s.gB;
-    const control0 = layout.controlColumn(0);
-    const media0 = layout.mediaColumn(0);
+    const control0 = this.control0;
+    const media0 = this.media0;
     for (let k = 0; k < S; k++) {
       const bo = k * P;
       grad[o.alpha + k]! += gB[bo + INTERCEPT_COLUMN]!;
