@@ -17,7 +17,7 @@
  * and ∂/∂W to gTvW (read by the other terms' backwards). `predictions` gives the implied lift
  * of a loaded draw (the draw view).
  */
-import { adstockWeightsWithGradient, buildAdstockSpec } from '@tributary/transforms';
+import { adstockWeightsWithGradient, buildAdstockSpec, convolveAdstock } from '@tributary/transforms';
 import type { ModelData } from '../design.js';
 import { hillPoint } from '../math.js';
 import { configError, type LiftTestInput, type ResolvedOptions } from '../options.js';
@@ -37,6 +37,11 @@ export class LiftTestsTerm implements Term {
   /** Local scaled-spend windows, weeks startT − (L−1) .. endT + (L−1): without / with the test. */
   private readonly xBase: Float64Array[] = [];
   private readonly xTest: Float64Array[] = [];
+  /** Per test: adstock of the base / tested window and their ∂/∂α (learned), window length. */
+  private readonly aBase: Float64Array[] = [];
+  private readonly aTest: Float64Array[] = [];
+  private readonly daBase: Float64Array[] = [];
+  private readonly daTest: Float64Array[] = [];
   /** Per test and output week: Δh (fixed transforms: precomputed) and ∂Δh/∂(α, K, S). */
   private readonly dh: Float64Array[] = [];
   private readonly dA: Float64Array[] = [];
@@ -108,6 +113,10 @@ export class LiftTestsTerm implements Term {
     this.seScaled[j] = test.liftSe / data.yScale[g]!;
     this.xBase.push(base);
     this.xTest.push(withTest);
+    this.aBase.push(new Float64Array(width));
+    this.aTest.push(new Float64Array(width));
+    this.daBase.push(new Float64Array(this.isLearned ? width : 0));
+    this.daTest.push(new Float64Array(this.isLearned ? width : 0));
     this.dh.push(new Float64Array(length));
     const learned = this.isLearned;
     this.dA.push(new Float64Array(learned ? length : 0));
@@ -122,30 +131,23 @@ export class LiftTestsTerm implements Term {
 
   /**
    * Δh[i] = h(a_test) − h(a) at the test's output weeks i (startT .. endT + L − 1), with lag
-   * weights w (and ∂w/∂α when `dw` is given, also ∂Δh/∂α, ∂Δh/∂K, ∂Δh/∂S into dA/dK/dS).
+   * weights w (and ∂w/∂α when `dw` is given, also ∂Δh/∂α, ∂Δh/∂K, ∂Δh/∂S into dA/dK/dS). The
+   * windows are convolved with @tributary/transforms' `convolveAdstock` (the window starts
+   * L − 1 weeks early, so every output week has its full carry-over).
    */
-  private deltaH(j: number, w: ArrayLike<number>, dw: ArrayLike<number> | null, logK: number, Kc: number, Sc: number): void {
-    const xb = this.xBase[j]!;
-    const xt = this.xTest[j]!;
+  private deltaH(j: number, w: Float64Array, dw: Float64Array | null, logK: number, Kc: number, Sc: number): void {
+    const ab = convolveAdstock(this.xBase[j]!, w, this.aBase[j]!);
+    const at = convolveAdstock(this.xTest[j]!, w, this.aTest[j]!);
+    const dab = dw === null ? null : convolveAdstock(this.xBase[j]!, dw, this.daBase[j]!);
+    const dat = dw === null ? null : convolveAdstock(this.xTest[j]!, dw, this.daTest[j]!);
     const dh = this.dh[j]!;
     const L = w.length;
     const n = this.length[j]!;
     const { hA, hK, hS } = this;
     for (let i = 0; i < n; i++) {
       const li = i + L - 1;
-      let ab = 0;
-      let at = 0;
-      let dab = 0;
-      let dat = 0;
-      for (let l = 0; l < L; l++) {
-        ab += w[l]! * xb[li - l]!;
-        at += w[l]! * xt[li - l]!;
-        if (dw !== null) {
-          dab += dw[l]! * xb[li - l]!;
-          dat += dw[l]! * xt[li - l]!;
-        }
-      }
-      dh[i] = hillPoint(at, dat, logK, Kc, Sc, hA, hK, hS, 0) - hillPoint(ab, dab, logK, Kc, Sc, hA, hK, hS, 1);
+      const h1 = hillPoint(at[li]!, dat === null ? 0 : dat[li]!, logK, Kc, Sc, hA, hK, hS, 0);
+      dh[i] = h1 - hillPoint(ab[li]!, dab === null ? 0 : dab[li]!, logK, Kc, Sc, hA, hK, hS, 1);
       if (dw !== null) {
         this.dA[j]![i] = hA[0]! - hA[1]!;
         this.dK[j]![i] = hK[0]! - hK[1]!;
