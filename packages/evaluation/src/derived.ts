@@ -1,9 +1,12 @@
 /**
  * Derived quantities of model-spec.md §6, per posterior draw and then summarised: ROAS and
- * marginal ROAS per market × channel (`Model.roas`, `Model.marginalRoas`) with mean, sd and the
- * 94% HDI, the contribution decomposition per market (`Model.contributions`: baseline, trend,
- * seasonality, controls and each channel, in money over the market's observed weeks), the
- * posterior-mean fitted values, and the pointwise log-likelihood for PSIS-LOO.
+ * marginal ROAS per market × channel (`DrawView.roas`, `DrawView.marginalRoas`) with mean, sd and
+ * the 94% HDI, the contribution decomposition per market (`DrawView.contributions`: baseline,
+ * trend, seasonality, controls and each channel, in money over the market's observed weeks), the
+ * posterior-mean fitted values, the pointwise log-likelihood for PSIS-LOO and the lift tests'
+ * implied lifts. The per-draw values are read from ONE `model.loadDraw` per draw
+ * (draw-pass.ts); every function here takes an existing pass (`options.pass`) so that
+ * `evaluateResults` visits the draws once for all of them.
  *
  * HDIs are `@tributary/sampler`'s `hdi` (ArviZ's definition: the narrowest interval holding 94%
  * of the pooled draws). A market-channel without spend has NaN ROAS (no HDI).
@@ -13,7 +16,8 @@ import type { Model } from '@tributary/models';
 import { DEFAULT_HDI_PROB, hdi } from '@tributary/sampler';
 import { buildLogLikelihoodMatrix, type LogLikelihoodMatrix } from './loo.js';
 import { mean, sd } from './numerics.js';
-import { forEachDraw, type FittedModel } from './rebuild.js';
+import { passWith, type DrawPass } from './draw-pass.js';
+import type { FittedModel } from './rebuild.js';
 import type { ResultsFolder } from './results.js';
 
 export interface IntervalSummary {
@@ -64,42 +68,28 @@ export interface DerivedSummary {
   readonly fittedMean: Float64Array;
 }
 
-/** ROAS, marginal ROAS and contributions of every draw, summarised (one pass over the draws). */
-export function summarizeDerived(results: ResultsFolder, fitted: FittedModel, options: { hdiProb?: number } = {}): DerivedSummary {
+export interface SummarizeDerivedOptions {
+  readonly hdiProb?: number;
+  /** A pass over the draws with the `derived` part (default: one is made). */
+  readonly pass?: DrawPass;
+}
+
+/**
+ * ROAS, marginal ROAS and contributions of every draw, summarised. The per-draw values come from
+ * one `DrawView` per draw (`passOverDraws` with `derived`, or the pass given).
+ */
+export function summarizeDerived(results: ResultsFolder, fitted: FittedModel, options: SummarizeDerivedOptions = {}): DerivedSummary {
   const { model, panel } = fitted;
   const prob = options.hdiProb ?? DEFAULT_HDI_PROB;
   const G = model.markets.length;
   const C = model.channels.length;
-  const S = results.numChains * results.numDraws;
-  const N = model.numObs;
-  const roas = new Float64Array(G * C * S);
-  const mroas = new Float64Array(G * C * S);
+  const pass = passWith('derived', results, model, options.pass);
+  const S = pass.numDraws;
   const NC = 4 + C; // baseline, trend, seasonality, controls, channels
-  const contrib = new Float64Array(G * NC * S);
-  const bufR = new Float64Array(G * C);
-  const bufM = new Float64Array(G * C);
-  const mu = new Float64Array(N);
-  const muSum = new Float64Array(N);
-  forEachDraw(results, (draw, _c, _i, s) => {
-    model.roas(draw, bufR);
-    model.marginalRoas(draw, bufM);
-    for (let k = 0; k < G * C; k++) {
-      roas[k * S + s] = bufR[k]!;
-      mroas[k * S + s] = bufM[k]!;
-    }
-    const ct = model.contributions(draw);
-    for (let g = 0; g < G; g++) {
-      const base = g * NC;
-      contrib[(base + 0) * S + s] = ct.baseline[g]!;
-      contrib[(base + 1) * S + s] = ct.trend[g]!;
-      contrib[(base + 2) * S + s] = ct.seasonality[g]!;
-      contrib[(base + 3) * S + s] = ct.controls[g]!;
-      for (let c = 0; c < C; c++) contrib[(base + 4 + c) * S + s] = ct.channels[g]![c]!;
-    }
-    model.mean(draw, mu);
-    for (let n = 0; n < N; n++) muSum[n] = muSum[n]! + mu[n]!;
-  });
-  const fittedMean = muSum.map((v) => v / S);
+  const roas = pass.roas!;
+  const mroas = pass.marginalRoas!;
+  const contrib = pass.contributions!;
+  const fittedMean = pass.muSum!.map((v) => v / S);
 
   const roasRows: RoasRow[] = [];
   const spendTotal = spendTotals(panel);
@@ -162,18 +152,12 @@ export function spendTotals(panel: Panel): Float64Array {
 
 /**
  * Pointwise log-likelihood of every draw (column-major: `values[n · S + s]`), on the scale of
- * the scaled target y / y_scale[g] (`Model.pointwiseLogLik`'s default); chains in order.
+ * the scaled target y / y_scale[g] (`DrawView.logLik`'s default); chains in order. With
+ * `options.pass` (made with `logLik`) its values are used as they are (not copied).
  */
-export function pointwiseLogLikelihood(results: ResultsFolder, model: Model): LogLikelihoodMatrix {
-  const S = results.numChains * results.numDraws;
-  const N = model.numObs;
-  const values = new Float64Array(S * N);
-  const buf = new Float64Array(N);
-  forEachDraw(results, (draw, _c, _i, s) => {
-    model.pointwiseLogLik(draw, buf);
-    for (let n = 0; n < N; n++) values[n * S + s] = buf[n]!;
-  });
-  return buildLogLikelihoodMatrix(values, S, N, results.numChains);
+export function pointwiseLogLikelihood(results: ResultsFolder, model: Model, options: { pass?: DrawPass } = {}): LogLikelihoodMatrix {
+  const pass = passWith('logLik', results, model, options.pass);
+  return buildLogLikelihoodMatrix(pass.logLik!, pass.numDraws, model.numObs, results.numChains);
 }
 
 export interface LiftTestCheck {
@@ -186,7 +170,7 @@ export interface LiftTestCheck {
   /** Measured lift and its standard error (money). */
   readonly lift: number;
   readonly liftSe: number;
-  /** The model-implied lift of the test over the draws (money): `Model.liftTestPredictions`. */
+  /** The model-implied lift of the test over the draws (money): `DrawView.liftPredictions`. */
   readonly implied: IntervalSummary;
   /** (implied mean − measured) / √(se² + implied sd²); |z| ≤ 2 is agreement. */
   readonly z: number;
@@ -196,16 +180,12 @@ export interface LiftTestCheck {
  * Measured vs model-implied lift of every lift test the model was fitted with (empty without).
  * For a model fitted with the tests this checks consistency, not an out-of-sample prediction.
  */
-export function liftTestChecks(results: ResultsFolder, model: Model): LiftTestCheck[] {
+export function liftTestChecks(results: ResultsFolder, model: Model, options: { pass?: DrawPass } = {}): LiftTestCheck[] {
   const J = model.liftTests.length;
   if (J === 0) return [];
-  const S = results.numChains * results.numDraws;
-  const values = Array.from({ length: J }, () => new Float64Array(S));
-  const out = new Float64Array(J);
-  forEachDraw(results, (draw, _c, _i, s) => {
-    model.liftTestPredictions(draw, out);
-    for (let j = 0; j < J; j++) values[j]![s] = out[j]!;
-  });
+  const pass = passWith('liftTests', results, model, options.pass);
+  const S = pass.numDraws;
+  const values = Array.from({ length: J }, (_, j) => pass.liftPredictions!.subarray(j * S, (j + 1) * S));
   return model.liftTests.map((t, j) => {
     const implied = summarizeDraws(values[j]!);
     return {

@@ -2,10 +2,13 @@
  * One call that evaluates a fitted model: diagnostics, ROAS and contributions, shrinkage,
  * stability, posterior predictive checks, PSIS-LOO, failure-mode indicators and (with a
  * ground truth) recovery. `evaluateFolder(dir)` loads the folder and rebuilds the model first.
+ * Every per-draw quantity comes from one pass over the draws (`passOverDraws`: one
+ * `model.loadDraw` per draw).
  */
 import type { ModelKind } from '@tributary/models';
 import type { SummaryRow } from '@tributary/sampler';
 import { liftTestChecks, summarizeDerived, pointwiseLogLikelihood, type ContributionRow, type LiftTestCheck, type RoasRow } from './derived.js';
+import { passOverDraws } from './draw-pass.js';
 import { diagnoseResults, summarizeResults, type DiagnosticsReport } from './diagnostics.js';
 import { failureModes, residualAutocorrelation, type FailureIndicator, type ResidualAutocorrelation } from './failure-modes.js';
 import { psisLoo, relativeEffOfLogLik, type LooResult } from './loo.js';
@@ -59,10 +62,18 @@ export function evaluateResults(results: ResultsFolder, fitted: FittedModel, opt
   const { model, panel } = fitted;
   const summary = summarizeResults(results);
   const diagnostics = diagnoseResults(results, { summary });
-  const derived = summarizeDerived(results, fitted);
+  // One pass over the draws, one model.loadDraw per draw, for every per-draw quantity.
+  const pass = passOverDraws(results, model, {
+    derived: true,
+    ppc: true,
+    logLik: true,
+    liftTests: true,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
+  const derived = summarizeDerived(results, fitted, { pass });
   const shrinkage = computeShrinkage(results);
-  const ppc = posteriorPredictiveChecks(results, fitted, options.seed === undefined ? {} : { seed: options.seed });
-  const ll = pointwiseLogLikelihood(results, model);
+  const ppc = posteriorPredictiveChecks(results, fitted, { pass });
+  const ll = pointwiseLogLikelihood(results, model, { pass });
   const loo = psisLoo(ll, { rEff: relativeEffOfLogLik(ll) });
   const residuals = residualAutocorrelation(panel, derived.fittedMean);
   const recovery = options.truth ? recoverGroundTruth(results, options.truth, summary, derived.roas) : undefined;
@@ -88,7 +99,7 @@ export function evaluateResults(results: ResultsFolder, fitted: FittedModel, opt
     residuals,
     loo,
     recovery,
-    liftTests: liftTestChecks(results, model),
+    liftTests: liftTestChecks(results, model, { pass }),
     failureModes: failureModes({ kind: results.manifest.model, summary, channels: model.channels, shrinkage, residuals, ppc, loo, panel }),
     results,
   };

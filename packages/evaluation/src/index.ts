@@ -20,9 +20,13 @@ export type { FittedModel, RebuildOptions } from './rebuild.js';
 export { DEFAULT_DIAGNOSTIC_THRESHOLDS, diagnoseResults, summarizeResults } from './diagnostics.js';
 export type { DiagnosticCheck, DiagnosticFailure, DiagnosticStatus, DiagnosticThresholds, DiagnosticsReport } from './diagnostics.js';
 
+// One pass over the draws (one model.loadDraw per draw) feeding the summaries below
+export { passOverDraws } from './draw-pass.js';
+export type { DrawPass, DrawPassOptions, DrawPassParts } from './draw-pass.js';
+
 // Derived quantities, shrinkage, stability, predictive checks
 export { liftTestChecks, pointwiseLogLikelihood, spendTotals, summarizeDerived, summarizeDraws } from './derived.js';
-export type { ContributionComponent, ContributionRow, DerivedSummary, IntervalSummary, LiftTestCheck, RoasRow } from './derived.js';
+export type { ContributionComponent, ContributionRow, DerivedSummary, IntervalSummary, LiftTestCheck, RoasRow, SummarizeDerivedOptions } from './derived.js';
 export { DISPLACEMENT_MIN_GAP, computeShrinkage, roasStability, shrinkageByMarket, shrinkageDisplacement } from './shrinkage.js';
 export type { DisplacementRow, ShrinkageRow, StabilityRow } from './shrinkage.js';
 export { PPC_P_HIGH, PPC_P_LOW, posteriorPredictiveChecks } from './ppc.js';

@@ -3,9 +3,10 @@
  * Bayesian Data Analysis, 3rd ed., ch. 6; Gabry et al. 2019, Visualization in Bayesian
  * workflow, JRSS A 182:389–402).
  *
- * For every posterior draw, a replicated data set y_rep is drawn with `Model.posteriorPredictive`
- * (money scale) from a seeded random stream (`buildRng(seed)` of `@tributary/sampler`, so the
- * same seed gives the same numbers). Per market:
+ * For every posterior draw, a replicated data set y_rep is drawn with `DrawView.yRep` (money
+ * scale) from a seeded random stream (`buildRng(seed)` of `@tributary/sampler`, consumed draw
+ * after draw, chains in order, by y_rep only, so the same seed gives the same numbers whether
+ * the draws are visited here or in `evaluateResults`'s single pass — draw-pass.ts). Per market:
  * - Bayesian p-values p = Pr(T(y_rep) ≥ T(y)) for T = mean, sd (n − 1), min and max of the
  *   market's observed target; values near 0 or 1 (outside [0.025, 0.975]) mean the model does
  *   not reproduce that feature of the data;
@@ -15,9 +16,8 @@
  */
 import type { Panel } from '@tributary/data';
 import type { Model } from '@tributary/models';
-import { buildRng } from '@tributary/sampler';
-import { quantileSorted, sd } from './numerics.js';
-import { forEachDraw } from './rebuild.js';
+import { quantileSorted } from './numerics.js';
+import { PPC_STATS, marketStarts, passWith, seriesStats, type DrawPass } from './draw-pass.js';
 import type { ResultsFolder } from './results.js';
 
 export interface PpcMarket {
@@ -34,6 +34,8 @@ export interface PpcMarket {
 export interface PpcOptions {
   /** Seed of the replicated draws (default 1). */
   readonly seed?: number | string;
+  /** A pass over the draws with the `ppc` part (default: one is made with `seed`). */
+  readonly pass?: DrawPass;
 }
 
 /** p-values outside [PPC_P_LOW, PPC_P_HIGH] are flagged. */
@@ -42,48 +44,35 @@ export const PPC_P_HIGH = 0.975;
 
 export function posteriorPredictiveChecks(results: ResultsFolder, fitted: { model: Model; panel: Panel }, options: PpcOptions = {}): PpcMarket[] {
   const { model, panel } = fitted;
-  const rng = buildRng(options.seed ?? 1);
-  const uniform = () => rng.uniform();
+  const pass = passWith('ppc', results, model, options.pass, options.seed === undefined ? {} : { seed: options.seed });
+  const yrep = pass.yRep!; // observation-major
   const G = model.markets.length;
   const N = model.numObs;
-  const S = results.numChains * results.numDraws;
-  const yrep = new Float64Array(N * S); // observation-major
-  const buf = new Float64Array(N);
-  const start = new Int32Array(G + 1);
-  for (let n = 0; n < N; n++) start[model.obsMarket[n]! + 1] = start[model.obsMarket[n]! + 1]! + 1;
-  for (let g = 0; g < G; g++) start[g + 1] = start[g + 1]! + start[g]!;
-  const stats = (x: ArrayLike<number>, a: number, b: number) => {
-    let sum = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = a; i < b; i++) {
-      const v = x[i]!;
-      sum += v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    return { mean: sum / (b - a), sd: sd(x, a, b), min, max };
-  };
-  const observed = Array.from({ length: G }, (_, g) => stats(panel.y, start[g]!, start[g + 1]!));
+  const S = pass.numDraws;
+  const start = marketStarts(model);
+  const observed = Array.from({ length: G }, (_, g) => seriesStats(panel.y, start[g]!, start[g + 1]!));
   const countGe = Array.from({ length: G }, () => ({ mean: 0, sd: 0, min: 0, max: 0 }));
-  forEachDraw(results, (draw, _c, _i, s) => {
-    model.posteriorPredictive(draw, uniform, buf);
-    for (let n = 0; n < N; n++) yrep[n * S + s] = buf[n]!;
-    for (let g = 0; g < G; g++) {
-      const t = stats(buf, start[g]!, start[g + 1]!);
-      const o = observed[g]!;
-      const cnt = countGe[g]!;
-      if (t.mean >= o.mean) cnt.mean++;
-      if (t.sd >= o.sd) cnt.sd++;
-      if (t.min >= o.min) cnt.min++;
-      if (t.max >= o.max) cnt.max++;
+  // T(y_rep) of every draw and market, computed in the pass right after y_rep was drawn.
+  const T = pass.yRepStats!;
+  for (let g = 0; g < G; g++) {
+    const o = observed[g]!;
+    const cnt = countGe[g]!;
+    const at = (k: number, s: number) => T[(g * PPC_STATS + k) * S + s]!;
+    for (let s = 0; s < S; s++) {
+      if (at(0, s) >= o.mean) cnt.mean++;
+      if (at(1, s) >= o.sd) cnt.sd++;
+      if (at(2, s) >= o.min) cnt.min++;
+      if (at(3, s) >= o.max) cnt.max++;
     }
-  });
+  }
+  const sorted = new Float64Array(S);
   const inside50 = new Float64Array(G);
   const inside94 = new Float64Array(G);
   for (let n = 0; n < N; n++) {
     const g = model.obsMarket[n]!;
-    const col = yrep.subarray(n * S, (n + 1) * S).sort();
+    const col = sorted;
+    col.set(yrep.subarray(n * S, (n + 1) * S));
+    col.sort(); // a copy: the pass's y_rep keeps its draw order
     const y = panel.y[n]!;
     if (quantileSorted(col, 0.25) <= y && y <= quantileSorted(col, 0.75)) inside50[g] = inside50[g]! + 1;
     if (quantileSorted(col, 0.03) <= y && y <= quantileSorted(col, 0.97)) inside94[g] = inside94[g]! + 1;
@@ -103,3 +92,4 @@ export function posteriorPredictiveChecks(results: ResultsFolder, fitted: { mode
     };
   });
 }
+

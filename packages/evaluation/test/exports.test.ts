@@ -52,6 +52,7 @@ it('exports exactly the documented names', () => {
     'parameterDraws',
     'paretoKThreshold',
     'parseManifest',
+    'passOverDraws',
     'pointwiseLogLikelihood',
     'posteriorPredictiveChecks',
     'psis',

@@ -1,13 +1,13 @@
 // Everything the report needs from one fitted model: the numbers of @tributary/evaluation's
 // report (diagnostics, ROAS and marginal ROAS with 94% HDIs, contributions, shrinkage, stability,
 // predictive checks) mapped into the report's input, plus what only the charts need, computed
-// over (at most `maxDraws`) posterior draws: all-market ROAS per channel, the weekly predictive
-// band, weekly contributions, and the transform curves.
-import type { Panel } from '@tributary/data';
-import type { EvaluationReport, FittedModel, ResultsFolder } from '@tributary/evaluation';
+// over (at most `maxDraws`) posterior draws, one model.loadDraw each: all-market ROAS per
+// channel, the weekly predictive band, the posterior mean of the weekly contributions, and the
+// transform curves. Spend totals are @tributary/evaluation's `spendTotals`.
+import { spendTotals, type EvaluationReport, type FittedModel, type ResultsFolder } from '@tributary/evaluation';
 import type { ChannelTransform, Model } from '@tributary/models';
 import { buildRng, type SummaryRow } from '@tributary/sampler';
-import { adstockWeights, applyAdstock, buildAdstockSpec, hillScalar } from '@tributary/transforms';
+import { adstockWeights, buildAdstockSpec, hillScalar } from '@tributary/transforms';
 import type { ContributionSeries, Estimate, FitSeries, ModelInput, ParameterRow, Status, TransformInput } from '../types.js';
 import { pooledDraws, thinIndices, type PooledDraws } from './results.js';
 import { HDI_PROB, estimate, mean, quantileSorted } from './stats.js';
@@ -49,19 +49,22 @@ export function computeModel(r: ResultsFolder, fitted: FittedModel, report: Eval
   const idx = thinIndices(draws.numDraws, options.maxDraws);
   const S = idx.length;
   const spend = spendTotals(panel);
-  // Per draw: all-market ROAS and marginal ROAS per channel, expected revenue and replicated data.
+  // Per draw, from ONE model.loadDraw: all-market ROAS and marginal ROAS per channel, expected
+  // revenue, replicated data and the weekly channel contributions (their posterior mean).
   const roasTot = new Float64Array(S * C);
   const mroasTot = new Float64Array(S * C);
   const muSum = new Float64Array(N);
+  const weeklySum = new Float64Array(N * C);
   const yrep = new Float64Array(N * S);
   const bufGC = new Float64Array(G * C);
   const bufN = new Float64Array(N);
+  const bufNC = new Float64Array(N * C);
   const rng0 = buildRng(`report:${options.seed}:${m.model}`);
   const rng = () => rng0.uniform();
   idx.forEach((s, k) => {
-    const c = drawAt(s);
-    model.marginalRoas(c, bufGC);
-    const parts = model.contributions(c);
+    const view = model.loadDraw(drawAt(s));
+    view.marginalRoas(bufGC);
+    const parts = view.contributions();
     for (let ch = 0; ch < C; ch++) {
       let num = 0;
       let den = 0;
@@ -78,10 +81,12 @@ export function computeModel(r: ResultsFolder, fitted: FittedModel, report: Eval
       roasTot[k * C + ch] = den > 0 ? num / den : NaN;
       mroasTot[k * C + ch] = den > 0 ? mnum / den : NaN;
     }
-    model.mean(c, bufN);
+    view.mean(bufN);
     for (let n = 0; n < N; n++) muSum[n]! += bufN[n]!;
-    model.posteriorPredictive(c, rng, bufN);
+    view.yRep(rng, bufN);
     for (let n = 0; n < N; n++) yrep[n * S + k] = bufN[n]!;
+    view.weeklyContributions(bufNC);
+    for (let i = 0; i < N * C; i++) weeklySum[i]! += bufNC[i]!;
   });
   const column = (arr: Float64Array, stride: number, j: number) => Float64Array.from({ length: S }, (_, k) => arr[k * stride + j]!);
   const roasTotal = Array.from({ length: C }, (_, ch) => estimate(column(roasTot, C, ch)));
@@ -145,10 +150,10 @@ export function computeModel(r: ResultsFolder, fitted: FittedModel, report: Eval
     betaMu = model.channels.map((_, ch) => ({ mean: beta[0]![ch]!.mean, sd: beta[0]![ch]!.sd }));
   }
 
-  // Contributions over time: beta[g,c]·y_scale[g]·H[n,c] at the posterior mean of beta (and of the
-  // transforms when learned); the baseline is the expected revenue minus the media part.
+  // Contributions over time: the posterior mean of each channel's weekly contribution
+  // beta[g,c]·m_c(t)·H[n,c]·y_scale[g] (DrawView.weeklyContributions, with the draw's own
+  // transforms when learned); the baseline is the posterior-mean expected revenue minus the media part.
   const transforms = transformCurves(model, draws, idx);
-  const H = mediaDesign(panel, transforms);
   const contributionsOverTime: ContributionSeries[] = [];
   for (let g = 0; g < G; g++) {
     const start = panel.obsOffset[g]!;
@@ -157,7 +162,7 @@ export function computeModel(r: ResultsFolder, fitted: FittedModel, report: Eval
     for (let n = start; n < start + count; n++) {
       let media = 0;
       for (let ch = 0; ch < C; ch++) {
-        const v = beta[g]![ch]!.mean * panel.yScale[g]! * H[n * C + ch]!;
+        const v = weeklySum[n * C + ch]! / S;
         s.channels[ch]!.push(v);
         media += v;
       }
@@ -184,39 +189,6 @@ export function computeModel(r: ResultsFolder, fitted: FittedModel, report: Eval
     contributionsOverTime,
   };
   return { input, kind: m.model, report, transforms };
-}
-
-/** Σ observed spend per market and channel (G × C). */
-export function spendTotals(panel: Panel): Float64Array {
-  const C = panel.channels.length;
-  const out = new Float64Array(panel.markets.length * C);
-  for (let n = 0; n < panel.numObs; n++) {
-    const g = panel.obsMarket[n]!;
-    for (let c = 0; c < C; c++) out[g * C + c]! += panel.spend[n * C + c]!;
-  }
-  return out;
-}
-
-/** H[n, c] (numObs × C): Hill of the adstocked scaled spend along each market's grid. */
-export function mediaDesign(panel: Panel, transforms: readonly Pick<TransformInput, 'adstock' | 'alpha' | 'theta' | 'K' | 'S' | 'lMax'>[]): Float64Array {
-  const C = panel.channels.length;
-  const H = new Float64Array(panel.numObs * C);
-  for (let g = 0; g < panel.markets.length; g++) {
-    const off = panel.gridOffset[g]!;
-    const len = panel.marketLength[g]!;
-    const x = new Float64Array(len);
-    const a = new Float64Array(len);
-    for (let c = 0; c < C; c++) {
-      const t = transforms[c]!;
-      for (let i = 0; i < len; i++) x[i] = panel.gridX[(off + i) * C + c]!;
-      applyAdstock(x, buildAdstockSpec({ adstock: t.adstock, alpha: t.alpha, theta: t.theta, K: t.K, S: t.S, lMax: t.lMax }), a);
-      for (let i = 0; i < len; i++) {
-        const n = panel.gridObserved[off + i]!;
-        if (n >= 0) H[n * C + c] = hillScalar(Math.max(a[i]!, 0), t.K, t.S);
-      }
-    }
-  }
-  return H;
 }
 
 const SAT_X = Array.from({ length: 61 }, (_, i) => (i * 1.5) / 60);

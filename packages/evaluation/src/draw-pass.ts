@@ -1,0 +1,207 @@
+/**
+ * One pass over the posterior draws: every draw is loaded ONCE with `Model.loadDraw` (one
+ * adstock + Hill pass per channel when transforms are learned) and everything the evaluation
+ * needs per draw is read from that view and stored for the summaries:
+ * - `derived`: ROAS and marginal ROAS (G × C), contributions (G × (4 + C): baseline, trend,
+ *   seasonality, controls, channels) and the sum of μ (money) per observed row;
+ * - `ppc`: the replicated data y_rep (money) per observed row, from `buildRng(seed)` of
+ *   `@tributary/sampler` consumed draw after draw (chains in order) by `DrawView.yRep` only, so
+ *   the stream is the one `posteriorPredictiveChecks` always used: the same seed gives the same
+ *   numbers;
+ * - `logLik`: the pointwise log-likelihood of the scaled target (for PSIS-LOO);
+ * - `liftTests`: the model-implied lift of every lift test.
+ *
+ * Storage is quantity-major (`values[q · S + s]`, draws chain after chain) so that each
+ * quantity's draws are one contiguous subarray. `summarizeDerived`, `posteriorPredictiveChecks`,
+ * `pointwiseLogLikelihood` and `liftTestChecks` accept a pass (option `pass`) instead of making
+ * their own; `evaluateResults` makes one pass with every part and feeds all of them.
+ */
+import type { DrawView, Model } from '@tributary/models';
+import { buildRng } from '@tributary/sampler';
+import { invalidArgument } from './errors.js';
+import { sd } from './numerics.js';
+import { forEachDraw } from './rebuild.js';
+import type { ResultsFolder } from './results.js';
+
+export interface DrawPassParts {
+  /** ROAS, marginal ROAS, contributions and the fitted mean. */
+  readonly derived?: boolean;
+  /** The replicated data of the posterior predictive checks. */
+  readonly ppc?: boolean;
+  /** The pointwise log-likelihood. */
+  readonly logLik?: boolean;
+  /** The model-implied lift of the lift tests. */
+  readonly liftTests?: boolean;
+}
+
+export interface DrawPassOptions extends DrawPassParts {
+  /** Seed of the replicated draws (default 1, as `posteriorPredictiveChecks`). */
+  readonly seed?: number | string;
+  /** Called for every draw with its loaded view after the pass has read it (do not keep the view). */
+  readonly onDraw?: (view: DrawView, index: number) => void;
+}
+
+/** What a pass collected; the arrays of parts that were not asked for are absent. */
+export interface DrawPass {
+  /** Draws visited (all of the folder, chains in order). */
+  readonly numDraws: number;
+  readonly numChains: number;
+  readonly parts: Required<DrawPassParts>;
+  /** The seed of `yRep` (when `parts.ppc`). */
+  readonly seed: number | string;
+  /** (G · C) × S: ROAS of market g, channel c at `(g · C + c) · S + s`. */
+  readonly roas?: Float64Array;
+  /** (G · C) × S: marginal ROAS, same layout. */
+  readonly marginalRoas?: Float64Array;
+  /** (G · (4 + C)) × S: baseline, trend, seasonality, controls, channels of market g at `(g · (4 + C) + j) · S + s`. */
+  readonly contributions?: Float64Array;
+  /** N: Σ over draws of μ (money); divide by `numDraws` for the posterior mean. */
+  readonly muSum?: Float64Array;
+  /** N × S: y_rep (money) of observation n at `n · S + s`. */
+  readonly yRep?: Float64Array;
+  /**
+   * (G · 4) × S: mean, sd (n − 1), min and max of market g's y_rep in draw s at
+   * `(g · 4 + k) · S + s` (the test statistics of the predictive checks, `seriesStats`).
+   */
+  readonly yRepStats?: Float64Array;
+  /** N × S: log-likelihood of the scaled target of observation n at `n · S + s`. */
+  readonly logLik?: Float64Array;
+  /** J × S: implied lift of test j at `j · S + s`. */
+  readonly liftPredictions?: Float64Array;
+}
+
+/** Makes one pass over the draws of `results` with `model`, collecting the parts asked for. */
+export function passOverDraws(results: ResultsFolder, model: Model, options: DrawPassOptions = {}): DrawPass {
+  const parts: Required<DrawPassParts> = {
+    derived: options.derived ?? false,
+    ppc: options.ppc ?? false,
+    logLik: options.logLik ?? false,
+    liftTests: (options.liftTests ?? false) && model.liftTests.length > 0,
+  };
+  const G = model.markets.length;
+  const C = model.channels.length;
+  const N = model.numObs;
+  const J = model.liftTests.length;
+  const S = results.numChains * results.numDraws;
+  const NC = 4 + C;
+  const seed = options.seed ?? 1;
+  const onDraw = options.onDraw;
+
+  const roas = parts.derived ? new Float64Array(G * C * S) : undefined;
+  const mroas = parts.derived ? new Float64Array(G * C * S) : undefined;
+  const contrib = parts.derived ? new Float64Array(G * NC * S) : undefined;
+  const muSum = parts.derived ? new Float64Array(N) : undefined;
+  const yRep = parts.ppc ? new Float64Array(N * S) : undefined;
+  const yRepStats = parts.ppc ? new Float64Array(G * PPC_STATS * S) : undefined;
+  const start = marketStarts(model);
+  const logLik = parts.logLik ? new Float64Array(N * S) : undefined;
+  const lift = parts.liftTests ? new Float64Array(J * S) : undefined;
+
+  const bufGC = new Float64Array(G * C);
+  const bufN = new Float64Array(N);
+  const bufJ = new Float64Array(J);
+  const rng0 = parts.ppc ? buildRng(seed) : null;
+  const uniform = rng0 ? () => rng0.uniform() : () => NaN;
+
+  forEachDraw(results, (draw, _c, _i, s) => {
+    const view = model.loadDraw(draw);
+    if (roas && mroas && contrib && muSum) {
+      view.roas(bufGC);
+      for (let k = 0; k < G * C; k++) roas[k * S + s] = bufGC[k]!;
+      view.marginalRoas(bufGC);
+      for (let k = 0; k < G * C; k++) mroas[k * S + s] = bufGC[k]!;
+      const ct = view.contributions();
+      for (let g = 0; g < G; g++) {
+        const base = g * NC;
+        contrib[(base + 0) * S + s] = ct.baseline[g]!;
+        contrib[(base + 1) * S + s] = ct.trend[g]!;
+        contrib[(base + 2) * S + s] = ct.seasonality[g]!;
+        contrib[(base + 3) * S + s] = ct.controls[g]!;
+        const ch = ct.channels[g]!;
+        for (let c = 0; c < C; c++) contrib[(base + 4 + c) * S + s] = ch[c]!;
+      }
+      view.mean(bufN);
+      for (let n = 0; n < N; n++) muSum[n] = muSum[n]! + bufN[n]!;
+    }
+    if (yRep && yRepStats) {
+      view.yRep(uniform, bufN);
+      for (let n = 0; n < N; n++) yRep[n * S + s] = bufN[n]!;
+      for (let g = 0; g < G; g++) {
+        const t = seriesStats(bufN, start[g]!, start[g + 1]!);
+        const at = g * PPC_STATS * S + s;
+        yRepStats[at] = t.mean;
+        yRepStats[at + S] = t.sd;
+        yRepStats[at + 2 * S] = t.min;
+        yRepStats[at + 3 * S] = t.max;
+      }
+    }
+    if (logLik) {
+      view.logLik(bufN);
+      for (let n = 0; n < N; n++) logLik[n * S + s] = bufN[n]!;
+    }
+    if (lift) {
+      view.liftPredictions(bufJ);
+      for (let j = 0; j < J; j++) lift[j * S + s] = bufJ[j]!;
+    }
+    if (onDraw) onDraw(view, s);
+  });
+
+  return {
+    numDraws: S,
+    numChains: results.numChains,
+    parts,
+    seed,
+    ...(roas ? { roas } : {}),
+    ...(mroas ? { marginalRoas: mroas } : {}),
+    ...(contrib ? { contributions: contrib } : {}),
+    ...(muSum ? { muSum } : {}),
+    ...(yRep ? { yRep } : {}),
+    ...(yRepStats ? { yRepStats } : {}),
+    ...(logLik ? { logLik } : {}),
+    ...(lift ? { liftPredictions: lift } : {}),
+  };
+}
+
+/** The pass to use for `part`: `given` (checked to hold the part and the folder's draws) or a new one. */
+export function passWith(
+  part: keyof DrawPassParts,
+  results: ResultsFolder,
+  model: Model,
+  given: DrawPass | undefined,
+  options: { seed?: number | string } = {},
+): DrawPass {
+  if (given === undefined) return passOverDraws(results, model, { [part]: true, ...(options.seed === undefined ? {} : { seed: options.seed }) });
+  const S = results.numChains * results.numDraws;
+  if (given.numDraws !== S) invalidArgument(`the draw pass has ${given.numDraws} draws, the results folder ${S}`);
+  if (!given.parts[part]) invalidArgument(`the draw pass was made without the "${part}" part`);
+  if (part === 'ppc' && options.seed !== undefined && String(options.seed) !== String(given.seed)) {
+    invalidArgument(`the draw pass's replicated data use seed ${String(given.seed)}, not ${String(options.seed)}`);
+  }
+  return given;
+}
+
+/** Number of test statistics of the predictive checks per market and draw (mean, sd, min, max). */
+export const PPC_STATS = 4;
+
+/** G + 1 offsets of each market's observed rows (rows are ordered by market). */
+export function marketStarts(model: Pick<Model, 'markets' | 'numObs' | 'obsMarket'>): Int32Array {
+  const G = model.markets.length;
+  const start = new Int32Array(G + 1);
+  for (let n = 0; n < model.numObs; n++) start[model.obsMarket[n]! + 1] = start[model.obsMarket[n]! + 1]! + 1;
+  for (let g = 0; g < G; g++) start[g + 1] = start[g + 1]! + start[g]!;
+  return start;
+}
+
+/** Mean, sd (n − 1), min and max of x[a..b). */
+export function seriesStats(x: ArrayLike<number>, a: number, b: number): { mean: number; sd: number; min: number; max: number } {
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = a; i < b; i++) {
+    const v = x[i]!;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { mean: sum / (b - a), sd: sd(x, a, b), min, max };
+}
