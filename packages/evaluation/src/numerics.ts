@@ -99,3 +99,81 @@ export function quantileSorted(sorted: ArrayLike<number>, prob: number): number 
   }
   return xLo;
 }
+
+/**
+ * `quantileSorted(sorted, p)` for each of `probs` without sorting: the order statistics the
+ * type-7 quantiles need are found by a multi-way quickselect that rearranges `x` in place (pass a
+ * scratch copy). The values are those of the sorted vector, so the quantiles are identical.
+ */
+export function quantilesBySelection(x: Float64Array, probs: readonly number[], out: Float64Array = new Float64Array(probs.length)): Float64Array {
+  const n = x.length;
+  if (n === 0) return out.fill(NaN, 0, probs.length);
+  const ranks: number[] = [];
+  for (const p of probs) {
+    const index = 1 + (n - 1) * p;
+    ranks.push(Math.floor(index) - 1, Math.ceil(index) - 1);
+  }
+  const wanted = Array.from(new Set(ranks)).sort((a, b) => a - b);
+  selectRanks(x, 0, n, wanted, 0, wanted.length);
+  probs.forEach((p, i) => {
+    const index = 1 + (n - 1) * p;
+    const lo = Math.floor(index);
+    const xLo = x[lo - 1]!;
+    const xHi = x[Math.ceil(index) - 1]!;
+    if (index > lo && xHi !== xLo) {
+      const h = index - lo;
+      out[i] = (1 - h) * xLo + h * xHi;
+    } else {
+      out[i] = xLo;
+    }
+  });
+  return out;
+}
+
+/** Puts the order statistics of ranks[r0..r1) (sorted, inside [a, b)) at their positions in x[a..b). */
+function selectRanks(x: Float64Array, a: number, b: number, ranks: readonly number[], r0: number, r1: number): void {
+  while (r0 < r1 && b - a > 1) {
+    if (b - a <= 16) {
+      x.subarray(a, b).sort();
+      return;
+    }
+    // median of three, then a three-way partition: [a, lt) < pivot, [lt, gt) = pivot, [gt, b) > pivot
+    const m = a + ((b - a) >> 1);
+    const u = x[a]!;
+    const v = x[m]!;
+    const w = x[b - 1]!;
+    const pivot = u < v ? (v < w ? v : u < w ? w : u) : u < w ? u : v < w ? w : v;
+    let lt = a;
+    let gt = b;
+    let i = a;
+    while (i < gt) {
+      const t = x[i]!;
+      if (t < pivot) {
+        x[i] = x[lt]!;
+        x[lt] = t;
+        lt++;
+        i++;
+      } else if (t > pivot) {
+        gt--;
+        x[i] = x[gt]!;
+        x[gt] = t;
+      } else {
+        i++;
+      }
+    }
+    // ranks below lt go left, those in [lt, gt) are done, those at or above gt go right
+    let rl = r0;
+    while (rl < r1 && ranks[rl]! < lt) rl++;
+    let rr = rl;
+    while (rr < r1 && ranks[rr]! < gt) rr++;
+    if (rl - r0 < r1 - rr) {
+      selectRanks(x, a, lt, ranks, r0, rl);
+      a = gt;
+      r0 = rr;
+    } else {
+      selectRanks(x, gt, b, ranks, rr, r1);
+      b = lt;
+      r1 = rl;
+    }
+  }
+}

@@ -16,7 +16,7 @@
  */
 import type { Panel } from '@tributary/data';
 import type { Model } from '@tributary/models';
-import { quantileSorted } from './numerics.js';
+import { quantilesBySelection } from './numerics.js';
 import { PPC_STATS, marketStarts, passWith, seriesStats, type DrawPass } from './draw-pass.js';
 import type { ResultsFolder } from './results.js';
 
@@ -42,6 +42,9 @@ export interface PpcOptions {
 export const PPC_P_LOW = 0.025;
 export const PPC_P_HIGH = 0.975;
 
+/** The interval ends of the coverage checks: 94% (0.03, 0.97) and 50% (0.25, 0.75), type 7. */
+const PPC_PROBS = [0.03, 0.25, 0.75, 0.97] as const;
+
 export function posteriorPredictiveChecks(results: ResultsFolder, fitted: { model: Model; panel: Panel }, options: PpcOptions = {}): PpcMarket[] {
   const { model, panel } = fitted;
   const pass = passWith('ppc', results, model, options.pass, options.seed === undefined ? {} : { seed: options.seed });
@@ -65,17 +68,17 @@ export function posteriorPredictiveChecks(results: ResultsFolder, fitted: { mode
       if (at(3, s) >= o.max) cnt.max++;
     }
   }
-  const sorted = new Float64Array(S);
+  const scratch = new Float64Array(S);
+  const q = new Float64Array(PPC_PROBS.length);
   const inside50 = new Float64Array(G);
   const inside94 = new Float64Array(G);
   for (let n = 0; n < N; n++) {
     const g = model.obsMarket[n]!;
-    const col = sorted;
-    col.set(yrep.subarray(n * S, (n + 1) * S));
-    col.sort(); // a copy: the pass's y_rep keeps its draw order
+    scratch.set(yrep.subarray(n * S, (n + 1) * S)); // a copy: the pass's y_rep keeps its draw order
+    quantilesBySelection(scratch, PPC_PROBS, q);
     const y = panel.y[n]!;
-    if (quantileSorted(col, 0.25) <= y && y <= quantileSorted(col, 0.75)) inside50[g] = inside50[g]! + 1;
-    if (quantileSorted(col, 0.03) <= y && y <= quantileSorted(col, 0.97)) inside94[g] = inside94[g]! + 1;
+    if (q[1]! <= y && y <= q[2]!) inside50[g] = inside50[g]! + 1;
+    if (q[0]! <= y && y <= q[3]!) inside94[g] = inside94[g]! + 1;
   }
   return model.markets.map((market, g) => {
     const n = start[g + 1]! - start[g]!;

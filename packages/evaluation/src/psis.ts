@@ -145,18 +145,18 @@ export function psisWithTail(logRatios: ArrayLike<number>, tailLength: number): 
   for (let i = 0; i < s; i++) lw[i] = logRatios[i]! - maxLr;
   let khat = Infinity;
   if (tailLength >= PSIS_MIN_TAIL_LENGTH && tailLength < s) {
-    const order = new Int32Array(s);
-    for (let i = 0; i < s; i++) order[i] = i;
-    // sort.int(lw, index.return = TRUE): ascending, ties in index order (stable)
-    order.sort((a, b) => lw[a]! - lw[b]! || a - b);
+    // sort.int(lw, index.return = TRUE): ascending, ties in index order (stable). Only the
+    // positions first − 1 … s − 1 are used, so only the draws at or above the cutoff value are
+    // ordered (`tailOrder`); the result is the full sort's.
     const first = s - tailLength;
+    const order = tailOrder(lw, first - 1);
     const lwTail = new Float64Array(tailLength);
-    for (let i = 0; i < tailLength; i++) lwTail[i] = lw[order[first + i]!]!;
+    for (let i = 0; i < tailLength; i++) lwTail[i] = lw[order[1 + i]!]!;
     if (Math.abs(lwTail[tailLength - 1]! - lwTail[0]!) >= Number.EPSILON / 100) {
-      const cutoff = lw[order[first - 1]!]!;
+      const cutoff = lw[order[0]!]!;
       const smoothed = smoothTail(lwTail, cutoff);
       khat = smoothed.k;
-      for (let i = 0; i < tailLength; i++) lw[order[first + i]!] = smoothed.tail[i]!;
+      for (let i = 0; i < tailLength; i++) lw[order[1 + i]!] = smoothed.tail[i]!;
     }
   }
   for (let i = 0; i < s; i++) {
@@ -164,6 +164,25 @@ export function psisWithTail(logRatios: ArrayLike<number>, tailLength: number): 
     lw[i] = lw[i]! + maxLr;
   }
   return { logWeights: lw, paretoK: khat, tailLength };
+}
+
+/**
+ * Indices of positions `from` … n − 1 of the stable ascending order of `x` (ties in index order),
+ * as `order.sort((a, b) => x[a] − x[b] || a − b).slice(from)` but without ordering the whole
+ * vector: the value at position `from` is found by a numeric sort of a copy, then only the
+ * indices of values ≥ it are ordered by (value, index), and the last n − from of them are the
+ * full order's (every index at or after position `from` has a value ≥ that one).
+ */
+function tailOrder(x: Float64Array, from: number): Int32Array {
+  const n = x.length;
+  const threshold = Float64Array.from(x).sort()[from]!;
+  let count = 0;
+  for (let i = 0; i < n; i++) if (x[i]! >= threshold) count++;
+  const candidates = new Int32Array(count);
+  count = 0;
+  for (let i = 0; i < n; i++) if (x[i]! >= threshold) candidates[count++] = i;
+  candidates.sort((a, b) => x[a]! - x[b]! || a - b);
+  return candidates.subarray(count - (n - from));
 }
 
 /** loo's `psis_smooth_tail(x, cutoff)` for a sorted tail x (log scale). */
