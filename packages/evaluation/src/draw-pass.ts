@@ -100,6 +100,10 @@ export function passOverDraws(results: ResultsFolder, model: Model, options: Dra
   const bufGC = new Float64Array(G * C);
   const bufN = new Float64Array(N);
   const bufJ = new Float64Array(J);
+  // y_rep and the log-likelihood are stored observation-major; TILE draws are kept draw-major
+  // and then written out together, so that the writes are not one cache line per value.
+  const tileY = yRep ? new Float64Array(TILE * N) : null;
+  const tileL = logLik ? new Float64Array(TILE * N) : null;
   const rng0 = parts.ppc ? buildRng(seed) : null;
   const uniform = rng0 ? () => rng0.uniform() : () => NaN;
 
@@ -123,9 +127,10 @@ export function passOverDraws(results: ResultsFolder, model: Model, options: Dra
       view.mean(bufN);
       for (let n = 0; n < N; n++) muSum[n] = muSum[n]! + bufN[n]!;
     }
-    if (yRep && yRepStats) {
+    const slot = s % TILE;
+    if (yRep && yRepStats && tileY) {
       view.yRep(uniform, bufN);
-      for (let n = 0; n < N; n++) yRep[n * S + s] = bufN[n]!;
+      tileY.set(bufN, slot * N);
       for (let g = 0; g < G; g++) {
         const t = seriesStats(bufN, start[g]!, start[g + 1]!);
         const at = g * PPC_STATS * S + s;
@@ -135,9 +140,14 @@ export function passOverDraws(results: ResultsFolder, model: Model, options: Dra
         yRepStats[at + 3 * S] = t.max;
       }
     }
-    if (logLik) {
-      view.logLik(bufN);
-      for (let n = 0; n < N; n++) logLik[n * S + s] = bufN[n]!;
+    if (logLik && tileL) {
+      view.logLik(tileL.subarray(slot * N, (slot + 1) * N));
+    }
+    if (slot === TILE - 1 || s === S - 1) {
+      // write the tile's draws observation-major: TILE contiguous values per observation
+      const s0 = s - slot;
+      if (yRep && tileY) flushTile(tileY, yRep, N, S, s0, slot + 1);
+      if (logLik && tileL) flushTile(tileL, logLik, N, S, s0, slot + 1);
     }
     if (lift) {
       view.liftPredictions(bufJ);
@@ -178,6 +188,17 @@ export function passWith(
     invalidArgument(`the draw pass's replicated data use seed ${String(given.seed)}, not ${String(options.seed)}`);
   }
   return given;
+}
+
+/** Draws per tile of the observation-major stores. */
+const TILE = 32;
+
+/** out[n · S + s0 + k] = tile[k · N + n] for k < count. */
+function flushTile(tile: Float64Array, out: Float64Array, N: number, S: number, s0: number, count: number): void {
+  for (let n = 0; n < N; n++) {
+    const o = n * S + s0;
+    for (let k = 0; k < count; k++) out[o + k] = tile[k * N + n]!;
+  }
 }
 
 /** Number of test statistics of the predictive checks per market and draw (mean, sd, min, max). */

@@ -130,6 +130,12 @@ export function quantilesBySelection(x: Float64Array, probs: readonly number[], 
   return out;
 }
 
+/** The order statistic of 0-based rank `rank` of x (rearranges x in place; pass a scratch copy). */
+export function selectRank(x: Float64Array, rank: number): number {
+  selectRanks(x, 0, x.length, [rank], 0, 1);
+  return x[rank]!;
+}
+
 /** Puts the order statistics of ranks[r0..r1) (sorted, inside [a, b)) at their positions in x[a..b). */
 function selectRanks(x: Float64Array, a: number, b: number, ranks: readonly number[], r0: number, r1: number): void {
   while (r0 < r1 && b - a > 1) {

@@ -32,7 +32,7 @@
  */
 import { autocovariance } from '@tributary/sampler';
 import { invalidArgument } from './errors.js';
-import { fftNextGoodSize, mean, variance } from './numerics.js';
+import { fftNextGoodSize, mean, selectRank, variance } from './numerics.js';
 
 /** Minimum number of tail draws for a generalized Pareto fit (loo's `enough_tail_samples`). */
 export const PSIS_MIN_TAIL_LENGTH = 5;
@@ -169,13 +169,13 @@ export function psisWithTail(logRatios: ArrayLike<number>, tailLength: number): 
 /**
  * Indices of positions `from` … n − 1 of the stable ascending order of `x` (ties in index order),
  * as `order.sort((a, b) => x[a] − x[b] || a − b).slice(from)` but without ordering the whole
- * vector: the value at position `from` is found by a numeric sort of a copy, then only the
+ * vector: the value at position `from` is found by selection on a copy, then only the
  * indices of values ≥ it are ordered by (value, index), and the last n − from of them are the
  * full order's (every index at or after position `from` has a value ≥ that one).
  */
 function tailOrder(x: Float64Array, from: number): Int32Array {
   const n = x.length;
-  const threshold = Float64Array.from(x).sort()[from]!;
+  const threshold = selectRank(Float64Array.from(x), from);
   let count = 0;
   for (let i = 0; i < n; i++) if (x[i]! >= threshold) count++;
   const candidates = new Int32Array(count);
