@@ -27,6 +27,7 @@
  *   marginal ROAS, lift predictions) from one load of a draw; stan-data.ts — the Stan export.
  */
 import { checkLength, checkOut, constrain, initialPoint, logJacobian, unconstrain } from './constrain.js';
+import { forecastBasis, type ForecastBasis } from './forecast.js';
 import { latestMultipliers, LoadedDraw, type Contributions, type DrawContext, type DrawView } from './derived.js';
 import { ModelData } from './design.js';
 import { buildLayout, type Layout, type ModelKind } from './layout.js';
@@ -38,6 +39,7 @@ import { mediaPriors } from './roas-priors.js';
 import { stanData } from './stan-data.js';
 import { FlatTerm, HierarchicalTerm } from './terms/hierarchy.js';
 import { LearnedTransformsTerm } from './terms/learned-transforms.js';
+import { channelSlots } from './transform-kinds.js';
 import { LiftTestsTerm } from './terms/lift-tests.js';
 import { DirectLikelihood, DirectNormalLikelihood, SufficientLikelihood } from './terms/likelihood.js';
 import { createScratch, resetAdjoints, type Scratch, type Term } from './terms/term.js';
@@ -112,6 +114,13 @@ export interface Model {
    */
   latestMultipliers(constrained: ArrayLike<number>, out: Float64Array): Float64Array;
   /**
+   * The response of a future plan over `weeks` weeks (default 13), per draw and market-channel
+   * cell: coefficient × y_scale × latest multiplier, the saturation parameters, and the
+   * carry-over and plan slope of each horizon term (forecast.ts). The optimizer's curves.
+   * `draws` are constrained draws (constrainedNames order): one matrix or one per chain.
+   */
+  forecastBasis(draws: Float64Array | readonly Float64Array[], options?: { weeks?: number }): ForecastBasis;
+  /**
    * The model's inputs as plain JSON-able data for an independent Stan program (README "Stan
    * equivalence"): the exact y_s, τ, F, controls and H the log density uses (H at the fixed
    * transforms, or at the prior centres when learned), the grid for learned transforms, and
@@ -140,10 +149,11 @@ export function buildModelParts(
   options: BuildModelOptions,
 ): ModelParts & { priors: Priors; path: 'sufficient' | 'direct'; liftTests: readonly LiftTestInput[] } {
   const opts = resolveOptions(panel, options);
+  const slots = opts.transforms.map((t) => channelSlots(t).names);
   const layout = buildLayout(opts.kind, panel.markets, panel.channels, panel.controls, opts.isLearned, {
     channels: opts.tvChannels,
     numKnots: opts.tvKnots,
-  });
+  }, slots);
   const data = new ModelData(panel, opts, layout);
   const prior = mediaPriors(data, opts.priors, opts.kind);
   const hierarchy =
@@ -172,6 +182,7 @@ export function buildModelParts(
     numSets: data.numSets,
     isLearned: opts.isLearned,
     lMax: data.transforms.map((t) => t.lMax),
+    slotUsed: [0, 1, 2, 3].map((j) => slots.some((n) => n[j] !== null)),
     numTv: tv.count,
     numKnots: tv.numKnots,
   });
@@ -327,6 +338,10 @@ class MarketingMixModel implements Model {
     const W = new Float64Array(tv.count * tv.numKnots);
     tv.loadKnots(constrained, this.layout, W);
     return latestMultipliers(tv, W, this.data.lastWeek, out);
+  }
+
+  forecastBasis(draws: Float64Array | readonly Float64Array[], options: { weeks?: number } = {}): ForecastBasis {
+    return forecastBasis(this.data, this.parts.tv, this.parts.isLearned, this.constrainedNames, draws, options.weeks ?? 13);
   }
 
   stanData(): Record<string, number | number[] | number[][]> {

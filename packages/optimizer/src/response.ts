@@ -2,23 +2,15 @@
  * The response of a plan, from a fitted model and its posterior draws (README "The response of
  * a plan").
  *
- * A plan spends s[g,c] per week, constant over a horizon of W weeks that starts the week after
- * market g's last observed week. Per draw, with x = spend / spendScale[g,c] (model-spec §2, the
- * market-channel's largest observed weekly spend) and the channel's normalized lag weights w_l,
- * l = 0..L−1 (§3), for horizon weeks k = 0..W+L−2 (the horizon and the L−1 weeks after it):
- *
- *   a_hist[k] = Σ_{l=k+1}^{L−1} w_l · x_obs[T_g + k − l]     (carry-over of the observed weeks)
- *   a_plan[k] = (s / spendScale) · φ_k,   φ_k = Σ_{l=max(0,k−W+1)}^{min(k,L−1)} w_l
- *   R = Σ_{g,c} beta[g,c] · y_scale[g] · Σ_k ( h(a_hist[k] + a_plan[k]) − h(a_hist[k]) )
- *
- * with Hill h of the channel (§3). Adstock is linear, so the plan's adstock adds to the
- * carry-over exactly. Weeks k ∈ [L−1, W−1] have no carry-over and φ = 1: they are one term
- * with multiplicity W−L+1, so a cell has 2L−1 terms (15 for L = 8) whatever W is. With learned
- * transforms (`adstock_alpha[c]`, `sat_K[c]`, `sat_S[c]` in the draw) w, K and S are taken per
- * draw, otherwise from `model.transforms`. With time-varying effects (model.ts) beta[g,c] is
- * scaled, per draw, by the channel's multiplier at the last observed week
- * (`model.latestMultipliers`): a random walk's best forecast is its last value. The decision variable of the solver is the total
- * spend of each market-channel over the horizon, W·s[g,c].
+ * The model owns the forecast: `model.forecastBasis(draws, { weeks })` (@tributary/models,
+ * forecast.ts, where the formula is written down) gives, per draw and market-channel cell, the
+ * coefficient β·y_scale·(latest time-varying multiplier), the saturation parameters, and the
+ * carry-over of the observed weeks and the plan's adstock per unit of weekly spend for each
+ * horizon term. This file only turns that basis into the solver's curves — its decision
+ * variable is the total spend of each cell over the horizon, W·s[g,c], so the slopes are
+ * divided by W — and summarises the panel's spend history per cell (observed range, recent and
+ * whole-history weekly spend) for bounds, the historical allocation and extrapolation flags.
+ * It knows nothing of the coefficient layout, the pooled-set rule, adstock or Hill.
  *
  * Deviations from PyMC-Marketing's `BudgetOptimizer` (budget_optimizer.py): it simulates the
  * horizon plus `adstock_periods` zero weeks from zero adstock, i.e. the carry-over of the
@@ -28,8 +20,7 @@
  * which keeps plans near the data the model has seen, and every cell outside the observed range
  * is flagged.
  */
-import { adstockWeights, buildAdstockSpec } from '@tributary/transforms';
-import type { Model, PanelData } from '@tributary/models';
+import type { ForecastBasis, Model, PanelData } from '@tributary/models';
 import { buildResponseCurves, type ResponseCurves } from './curves.js';
 import { OptimizerError } from './errors.js';
 
@@ -74,18 +65,6 @@ function fail(message: string): never {
   throw new OptimizerError('OPTIMIZER_INVALID_INPUT', message);
 }
 
-/** Term structure of a channel with L lags over W weeks: list of [k values] per term. */
-function termsOf(L: number, W: number): number[][] {
-  const terms: number[][] = [];
-  const steady: number[] = [];
-  for (let k = 0; k <= W + L - 2; k++) {
-    if (k >= L - 1 && k <= W - 1) steady.push(k);
-    else terms.push([k]);
-  }
-  if (steady.length > 0) terms.splice(L - 1, 0, steady);
-  return terms;
-}
-
 /** Builds the response model of `options.model` for a horizon of `weeks` weeks. */
 export function buildResponseModel(options: BuildResponseModelOptions): ResponseModel {
   const { model, panel } = options;
@@ -114,50 +93,17 @@ export function buildResponseModel(options: BuildResponseModelOptions): Response
     }
   }
 
-  // Draws.
-  const cdim = model.constrainedDim;
-  const chains = options.draws instanceof Float64Array ? [options.draws] : options.draws;
-  let numDraws = 0;
-  for (const [k, chain] of chains.entries()) {
-    if (!(chain instanceof Float64Array) || chain.length % cdim !== 0) {
-      fail(`draws[${k}] has ${chain?.length} values, not a multiple of constrainedDim ${cdim}`);
-    }
-    numDraws += chain.length / cdim;
+  // The model's forecast basis (it validates the draws).
+  let basis: ForecastBasis;
+  try {
+    basis = model.forecastBasis(options.draws, { weeks: W });
+  } catch (e) {
+    // Draws that do not fit the model are this package's invalid input, like the checks above.
+    if ((e as { code?: unknown }).code === 'MODEL_INVALID_INPUT') fail((e as Error).message);
+    throw e;
   }
-  if (numDraws < 1) fail('no draws');
-  const draw = (d: number): Float64Array => {
-    let r = d;
-    for (const chain of chains) {
-      const rows = chain.length / cdim;
-      if (r < rows) return chain.subarray(r * cdim, (r + 1) * cdim);
-      r -= rows;
-    }
-    fail(`draw ${d} out of range`);
-  };
-
-  const layout = model.layout;
-  const P = layout.numCoef;
-  const K = layout.numControls;
-  const isPooled = layout.numSets === 1;
-  const n = G * C;
-  const D = numDraws;
-  const coef = new Float64Array(D * n);
-  // Time-varying effects: the forecast uses each channel's multiplier at the last observed week.
-  const multipliers = new Float64Array(C).fill(1);
-  const isTimeVarying = model.timeVarying !== null;
-  for (let d = 0; d < D; d++) {
-    const c0 = draw(d);
-    if (isTimeVarying) model.latestMultipliers(c0, multipliers);
-    for (let g = 0; g < G; g++) {
-      const set = isPooled ? 0 : g;
-      for (let c = 0; c < C; c++) {
-        const j = layout.coefIndex[set * P + 6 + K + c]!;
-        const beta = c0[j]!;
-        if (!(beta >= 0 && beta < Infinity)) fail(`draw ${d + 1}: ${model.constrainedNames[j]} = ${beta}; expected a finite number >= 0`);
-        coef[d * n + g * C + c] = beta * multipliers[c]! * panel.yScale[g]!;
-      }
-    }
-  }
+  const n = basis.numCells;
+  const D = basis.numDraws;
 
   // Panel summaries per cell.
   const spendScale = Float64Array.from(panel.spendScale);
@@ -192,79 +138,18 @@ export function buildResponseModel(options: BuildResponseModelOptions): Response
     }
   }
 
-  // Curves: terms per channel, padded to the largest count.
-  const transforms = model.transforms;
-  const termLists = transforms.map((t) => termsOf(t.lMax, W));
-  const m = Math.max(...termLists.map((t) => t.length));
-  const multiplicity = new Float64Array(n * m);
-  for (let g = 0; g < G; g++) {
-    for (let c = 0; c < C; c++) {
-      const terms = termLists[c]!;
-      for (let k = 0; k < terms.length; k++) multiplicity[(g * C + c) * m + k] = terms[k]!.length;
-    }
-  }
-  const isLearned = model.isLearnedTransforms;
-  const numShapes = isLearned ? D : 1;
-  const Kc = new Float64Array(numShapes * n);
-  const Sc = new Float64Array(numShapes * n);
-  const carry = new Float64Array(numShapes * n * m);
-  const slope = new Float64Array(numShapes * n * m);
-  const maxLag = Math.max(...transforms.map((t) => t.lMax));
-  const w = new Float64Array(maxLag);
-  const xLast = new Float64Array(maxLag);
-  for (let s = 0; s < numShapes; s++) {
-    const c0 = isLearned ? draw(s) : undefined;
-    for (let c = 0; c < C; c++) {
-      const t = transforms[c]!;
-      let alpha = t.alpha;
-      let Kv = t.K;
-      let Sv = t.S;
-      if (c0 !== undefined) {
-        alpha = Math.min(c0[layout.adstockAlphaIndex[c]!]!, 1 - 1e-12);
-        Kv = c0[layout.satKIndex[c]!]!;
-        Sv = c0[layout.satSIndex[c]!]!;
-        if (!(alpha >= 0 && Kv > 0 && Kv < Infinity && Sv > 0 && Sv < Infinity)) {
-          fail(`draw ${s + 1}: transforms of ${model.channels[c]} (adstock_alpha ${alpha}, sat_K ${Kv}, sat_S ${Sv}) are invalid`);
-        }
-      }
-      const L = t.lMax;
-      const wc = w.subarray(0, L);
-      adstockWeights(buildAdstockSpec({ ...t, alpha }), wc);
-      const terms = termLists[c]!;
-      for (let g = 0; g < G; g++) {
-        const i = g * C + c;
-        Kc[s * n + i] = Kv;
-        Sc[s * n + i] = Sv;
-        const scale = spendScale[i]!;
-        if (!(scale > 0)) continue; // never spent: no response (slope 0), bounds force 0
-        const start = panel.gridOffset[g]!;
-        const T = panel.marketLength[g]!;
-        // xLast[j] = x at local week T−1−j (j = 0..L−1), 0 before the market's first week.
-        for (let j = 0; j < L; j++) xLast[j] = T - 1 - j >= 0 ? panel.gridX[(start + T - 1 - j) * C + c]! : 0;
-        const o = (s * n + i) * m;
-        for (let q = 0; q < terms.length; q++) {
-          const k = terms[q]![0]!;
-          // Carry-over: Σ_{l=k+1}^{L−1} w_l · x[T + k − l]; x[T + k − l] = xLast[l − k − 1].
-          let a = 0;
-          for (let l = k + 1; l < L; l++) a += wc[l]! * xLast[l - k - 1]!;
-          let phi = 0;
-          for (let l = Math.max(0, k - W + 1); l <= Math.min(k, L - 1); l++) phi += wc[l]!;
-          carry[o + q] = a;
-          slope[o + q] = phi / (W * scale);
-        }
-      }
-    }
-  }
+  // The solver's variable is the total over the horizon: a_plan = slope · (total / W).
+  const slope = Float64Array.from(basis.slope, (v) => v / W);
   const curves = buildResponseCurves({
     numDraws: D,
     numCells: n,
-    numTerms: m,
-    coef,
-    K: Kc,
-    S: Sc,
-    carry,
+    numTerms: basis.numTerms,
+    coef: basis.coef,
+    K: basis.K,
+    S: basis.S,
+    carry: basis.carry,
     slope,
-    multiplicity,
+    multiplicity: basis.multiplicity,
   });
   return {
     markets: model.markets,
@@ -272,7 +157,7 @@ export function buildResponseModel(options: BuildResponseModelOptions): Response
     weeks: W,
     numDraws: D,
     numCells: n,
-    isLearnedTransforms: isLearned,
+    isLearnedTransforms: !basis.isShared,
     curves,
     spendScale,
     observedMin,
