@@ -22,13 +22,24 @@ export const SAMPLE_STATS_FILE = 'sample_stats.csv';
 
 const MODEL_KINDS = ['pooled', 'unpooled', 'hierarchical'] as const;
 
+/**
+ * One channel's transforms (models' `ChannelTransform`). Manifests before the transform family
+ * (issue 13 part 4) have geometric/delayed + Hill only and no `saturation` (= Hill); Weibull
+ * adstock adds `shape`, `scale`, other saturations `saturation` and their parameters.
+ */
 const transformSchema = z.looseObject({
-  adstock: z.enum(['geometric', 'delayed']),
+  adstock: z.enum(['geometric', 'delayed', 'weibull_cdf', 'weibull_pdf']),
   alpha: z.number(),
   theta: z.number(),
   K: z.number(),
   S: z.number(),
   lMax: z.number().int(),
+  shape: z.number().positive().optional(),
+  scale: z.number().positive().optional(),
+  saturation: z.enum(['hill', 'logistic', 'michaelis_menten', 'tanh']).optional(),
+  lam: z.number().positive().optional(),
+  b: z.number().positive().optional(),
+  c: z.number().positive().optional(),
 });
 
 /** The fields of manifest.json that evaluation relies on; other fields are kept as they are. */

@@ -1,7 +1,7 @@
 /**
  * The draw view: per-draw derived quantities (model-spec §6) from ONE load of a constrained
  * draw — its coefficients b per set and sigma, and, when transforms are learned, one adstock +
- * Hill pass per channel along every market's grid (design.ts `mediaColumns`, the
+ * saturation pass per channel along every market's grid (design.ts `mediaColumns`, the
  * @tributary/transforms kernels `applyAdstock` and `hill`), and the time-varying multipliers
  * of every row. Everything else is read from that load: `mean`, `yRep`, `logLik`,
  * `contributions` (totals per market) and `weeklyContributions` (per observed row × channel),
@@ -19,7 +19,7 @@
  * Every value equals what the model's per-method API returned before the view existed (those
  * methods now delegate here); test/draw-view.test.ts checks this against recorded values.
  */
-import { hillScalar } from '@tributary/transforms';
+import { hillScalar, type SaturationKind } from '@tributary/transforms';
 import { checkLength, checkOut } from './constrain.js';
 import type { ModelData } from './design.js';
 import { FOURIER_COLUMN, FOURIER_TERMS, INTERCEPT_COLUMN, TREND_COLUMN } from './layout.js';
@@ -28,6 +28,7 @@ import type { Likelihood, OutputScale } from './options.js';
 import { standardNormal, studentT, type Rng } from './random.js';
 import type { LiftTestsTerm } from './terms/lift-tests.js';
 import { knotMultiplier, type TimeVaryingTerm } from './terms/time-varying.js';
+import { saturationKind, saturationPoint } from './transform-kinds.js';
 
 /** Per-market contributions (money) summed over the market's observed weeks, for one draw. */
 export interface Contributions {
@@ -81,9 +82,10 @@ export class LoadedDraw implements DrawView {
   /** N×P design of the draw (media columns × multipliers), N×C adstocked spend, per-channel K, S, α. */
   private readonly X: Float64Array;
   private readonly A: Float64Array;
-  private readonly K: Float64Array;
-  private readonly S: Float64Array;
-  private readonly alpha: Float64Array | null;
+  /** C × 4 transform slot values of the draw (transform-kinds.ts); `learned` when read from it. */
+  private readonly par: Float64Array;
+  private readonly learned: boolean;
+  private readonly satKinds: SaturationKind[];
   /** T×J knot log-values and N×T row multipliers. */
   private readonly W: Float64Array;
   private readonly M: Float64Array;
@@ -104,20 +106,16 @@ export class LoadedDraw implements DrawView {
     for (let s = 0; s < S; s++) this.sig[s] = constrained[L.sigmaIndex[s]!]!;
     const T = tv.count;
     this.X = isLearned || T > 0 ? Float64Array.from(data.X) : data.X;
-    const centre = data.centreTransforms();
-    this.K = centre.K;
-    this.S = centre.S;
-    this.alpha = null;
+    this.par = data.centreSlots();
+    this.learned = isLearned;
+    this.satKinds = data.transforms.map(saturationKind);
     if (isLearned) {
-      const alpha = new Float64Array(C);
-      for (let c = 0; c < C; c++) {
-        alpha[c] = constrained[L.adstockAlphaIndex[c]!]!;
-        this.K[c] = constrained[L.satKIndex[c]!]!;
-        this.S[c] = constrained[L.satSIndex[c]!]!;
+      for (let i = 0; i < 4 * C; i++) {
+        const at = L.transformIndex[i]!;
+        if (at >= 0) this.par[i] = constrained[at]!;
       }
-      this.alpha = alpha;
       this.A = new Float64Array(N * C);
-      data.mediaColumns(alpha, this.K, this.S, this.X, this.A);
+      data.mediaColumns(this.par, this.X, this.A);
     } else {
       this.A = data.fixedA;
     }
@@ -291,15 +289,19 @@ export class LoadedDraw implements DrawView {
           o[g * C + c] = NaN;
           continue;
         }
-        const Kc = this.K[c]!;
-        const Sc = this.S[c]!;
+        const Kc = this.par[4 * c + 2]!;
+        const Sc = this.par[4 * c + 3]!;
+        const kind = this.satKinds[c]!;
         const slot = tv.tvOf[c]!;
         let diff = 0;
         for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
           const a = this.A[n * C + c]!;
           if (!(a > 0)) continue;
           const m = slot >= 0 ? this.M[n * T + slot]! : 1;
-          diff += m * (hillScalar(bump * a, Kc, Sc) - hillScalar(a, Kc, Sc));
+          diff +=
+            kind === 'hill'
+              ? m * (hillScalar(bump * a, Kc, Sc) - hillScalar(a, Kc, Sc))
+              : m * (saturationPoint(kind, bump * a, Kc, Sc, null) - saturationPoint(kind, a, Kc, Sc, null));
         }
         o[g * C + c] = (diff * this.B[bo + layout.mediaColumn(c)]! * yScale[g]!) / ((bump - 1) * spend);
       }
@@ -311,7 +313,7 @@ export class LoadedDraw implements DrawView {
     const lift = this.ctx.lift;
     const o = out ?? new Float64Array(lift.count);
     checkOut('liftTestPredictions', o, lift.count);
-    return lift.predictions(this.B, this.W, this.alpha, this.K, this.S, o);
+    return lift.predictions(this.B, this.W, this.learned ? this.par : null, o);
   }
 
   latestMultipliers(out?: Float64Array): Float64Array {

@@ -14,9 +14,10 @@
  * Also the sufficient statistics X'X, X'y, y'y per coefficient set (the Normal likelihood's
  * fast path, terms/likelihood.ts).
  */
-import { applyAdstock, buildAdstockSpec, hill } from '@tributary/transforms';
+import { applyAdstock, hill } from '@tributary/transforms';
 import { FOURIER_COLUMN, FOURIER_TERMS, INTERCEPT_COLUMN, TREND_COLUMN, type Layout } from './layout.js';
 import type { ChannelTransform, ResolvedOptions } from './options.js';
+import { adstockSpecOf, centreSlots, saturationKind, saturationPoint } from './transform-kinds.js';
 import { standardizedControls, type PanelData } from './panel.js';
 
 export class ModelData {
@@ -127,34 +128,41 @@ export class ModelData {
       for (let k = 0; k < FOURIER_TERMS; k++) this.X[row + FOURIER_COLUMN + k] = panel.fourier[n * FOURIER_TERMS + k]!;
       for (let j = 0; j < K; j++) this.X[row + control0 + j] = controlValues[n * K + j]!;
     }
-    const centre = this.centreTransforms();
-    this.mediaColumns(centre.alpha, centre.K, centre.S, this.X, this.fixedA);
+    this.mediaColumns(this.centreSlots(), this.X, this.fixedA);
 
     this.setCount = new Float64Array(this.numSets);
     for (let n = 0; n < N; n++) this.setCount[layout.setOf(this.obsMarket[n]!)]!++;
   }
 
-  /** α, K, S of every channel at the fixed transforms (the prior centres when learned). */
-  centreTransforms(): { alpha: Float64Array; K: Float64Array; S: Float64Array } {
-    return {
-      alpha: Float64Array.from(this.transforms, (t) => t.alpha),
-      K: Float64Array.from(this.transforms, (t) => t.K),
-      S: Float64Array.from(this.transforms, (t) => t.S),
-    };
+  /** C × 4 slot values (transform-kinds.ts) at the fixed transforms (the prior centres when learned). */
+  centreSlots(): Float64Array {
+    const out = new Float64Array(4 * this.C);
+    this.transforms.forEach((t, c) => centreSlots(t, out, 4 * c));
+    return out;
   }
 
   /**
-   * Adstock + Hill of every channel with the given (α, K, S) along every market's grid: H into
-   * the media columns of `X` (N×P) and the adstocked spend into `A` (N×C), at the observed rows.
+   * Adstock + saturation of every channel with the given slot values (C × 4: α or Weibull shape,
+   * scale; then the saturation's parameters) along every market's grid: H into the media
+   * columns of `X` (N×P) and the adstocked spend into `A` (N×C), at the observed rows.
    */
-  mediaColumns(alpha: ArrayLike<number>, Kc: ArrayLike<number>, Sc: ArrayLike<number>, X: Float64Array, A: Float64Array): void {
+  mediaColumns(par: ArrayLike<number>, X: Float64Array, A: Float64Array): void {
     const { C, G, N, P } = this;
     for (let c = 0; c < C; c++) {
-      const spec = buildAdstockSpec({ ...this.transforms[c]!, alpha: alpha[c]! });
+      const t = this.transforms[c]!;
+      const spec = adstockSpecOf(t, par[4 * c]!, par[4 * c + 1]!);
+      const kind = saturationKind(t);
+      const p2 = par[4 * c + 2]!;
+      const p3 = par[4 * c + 3]!;
       for (let g = 0; g < G; g++) {
         const i = g * C + c;
         applyAdstock(this.vX[i]!, spec, this.vA[i]!);
-        hill(this.vA[i]!, Kc[c]!, Sc[c]!, this.vH[i]!);
+        if (kind === 'hill') hill(this.vA[i]!, p2, p3, this.vH[i]!);
+        else {
+          const a = this.vA[i]!;
+          const h = this.vH[i]!;
+          for (let k = 0; k < a.length; k++) h[k] = a[k]! > 0 ? saturationPoint(kind, a[k]!, p2, p3, null) : 0;
+        }
       }
       const base = c * this.numGrid;
       const col = this.layout.mediaColumn(c);

@@ -103,6 +103,14 @@ export interface Layout {
   readonly adstockAlphaIndex: Int32Array;
   readonly satKIndex: Int32Array;
   readonly satSIndex: Int32Array;
+  /**
+   * Learned transforms: C × 4 (channel-major, slots of transform-kinds.ts: adstock 0, 1,
+   * saturation 2, 3) unconstrained and constrained index of each slot's parameter; −1 where the
+   * channel's kinds have no such slot (and everywhere when transforms are fixed).
+   * adstockAlphaIndex / satKIndex / satSIndex are −1 for channels of other kinds.
+   */
+  readonly transformOffset: Int32Array;
+  readonly transformIndex: Int32Array;
   /** Hierarchical transformed parameters (else empty): alpha[g], beta_mu[c], beta[g,c]. */
   readonly alphaIndex: Int32Array;
   readonly betaMuIndex: Int32Array;
@@ -145,6 +153,8 @@ export function buildLayout(
   controls: readonly string[],
   isLearned: boolean,
   timeVarying: TimeVaryingLayout = { channels: [], numKnots: 0 },
+  /** Per channel: parameter name per learned slot (null: none); default α, K, S. */
+  learnedSlots?: readonly (readonly (string | null)[])[],
 ): Layout {
   const G = markets.length;
   const C = channels.length;
@@ -278,24 +288,40 @@ export function buildLayout(
     });
   }
 
-  const adstockAlphaIndex = new Int32Array(isLearned ? C : 0);
-  const satKIndex = new Int32Array(isLearned ? C : 0);
-  const satSIndex = new Int32Array(isLearned ? C : 0);
+  // Learned transforms: one block per slot (adstock 0, adstock 1, saturation 0, saturation 1),
+  // channels in order within a block, absent slots skipped — for geometric/delayed + Hill this
+  // is today's adstock_alpha_logit[·], sat_K_log[·], sat_S_log[·].
+  const adstockAlphaIndex = new Int32Array(isLearned ? C : 0).fill(-1);
+  const satKIndex = new Int32Array(isLearned ? C : 0).fill(-1);
+  const satSIndex = new Int32Array(isLearned ? C : 0).fill(-1);
+  const transformOffset = new Int32Array(C * 4).fill(-1);
+  const transformIndex = new Int32Array(C * 4).fill(-1);
   if (isLearned) {
-    for (let ch = 0; ch < C; ch++) {
-      const p = primary(`adstock_alpha_logit[${channels[ch]}]`, `adstock_alpha[${channels[ch]}]`, INV_LOGIT);
-      if (ch === 0) off.adstockAlpha = p.u;
-      adstockAlphaIndex[ch] = p.c;
-    }
-    for (let ch = 0; ch < C; ch++) {
-      const p = primary(`sat_K_log[${channels[ch]}]`, `sat_K[${channels[ch]}]`, EXP);
-      if (ch === 0) off.satK = p.u;
-      satKIndex[ch] = p.c;
-    }
-    for (let ch = 0; ch < C; ch++) {
-      const p = primary(`sat_S_log[${channels[ch]}]`, `sat_S[${channels[ch]}]`, EXP);
-      if (ch === 0) off.satS = p.u;
-      satSIndex[ch] = p.c;
+    const slotsOf = (ch: number): readonly (string | null)[] => learnedSlots?.[ch] ?? ['alpha', null, 'K', 'S'];
+    for (let j = 0; j < 4; j++) {
+      for (let ch = 0; ch < C; ch++) {
+        const name = slotsOf(ch)[j];
+        if (name === null || name === undefined) continue;
+        const prefix = j < 2 ? 'adstock' : 'sat';
+        const isAlpha = name === 'alpha';
+        const p = primary(
+          `${prefix}_${name}_${isAlpha ? 'logit' : 'log'}[${channels[ch]}]`,
+          `${prefix}_${name}[${channels[ch]}]`,
+          isAlpha ? INV_LOGIT : EXP,
+        );
+        transformOffset[ch * 4 + j] = p.u;
+        transformIndex[ch * 4 + j] = p.c;
+        if (isAlpha) {
+          adstockAlphaIndex[ch] = p.c;
+          if (off.adstockAlpha < 0) off.adstockAlpha = p.u;
+        } else if (j === 2 && name === 'K') {
+          satKIndex[ch] = p.c;
+          if (off.satK < 0) off.satK = p.u;
+        } else if (j === 3 && name === 'S') {
+          satSIndex[ch] = p.c;
+          if (off.satS < 0) off.satS = p.u;
+        }
+      }
     }
   }
 
@@ -341,6 +367,8 @@ export function buildLayout(
     adstockAlphaIndex,
     satKIndex,
     satSIndex,
+    transformOffset,
+    transformIndex,
     alphaIndex,
     betaMuIndex,
     betaIndex,

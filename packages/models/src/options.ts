@@ -9,14 +9,21 @@
  * and lift tests), so that a call with several mistakes
  * always reports the same one first.
  */
-import { channelDefaults, type ChannelTransformDefaults } from '@tributary/transforms';
+import { channelDefaults, SATURATION_DEFAULTS, type SaturationKind } from '@tributary/transforms';
 import { ModelError } from './errors.js';
 import type { ModelKind } from './layout.js';
 import { checkPanel, type PanelData } from './panel.js';
 import { resolvePriors, type Priors } from './priors.js';
+import {
+  ADSTOCK_KINDS,
+  SATURATION_KINDS,
+  WEIBULL_DEFAULTS,
+  adstockParameterNames,
+  saturationParameterNames,
+  type ChannelTransform,
+} from './transform-kinds.js';
 
-/** Adstock and saturation settings of one channel (as returned by `channelDefaults`). */
-export type ChannelTransform = ChannelTransformDefaults;
+export type { ChannelTransform } from './transform-kinds.js';
 export type Likelihood = 'normal' | 'student-t';
 export type GradientPath = 'auto' | 'sufficient' | 'direct';
 export type OutputScale = 'scaled' | 'money';
@@ -102,20 +109,79 @@ export function configError(message: string): never {
   throw new ModelError('MODEL_INVALID_OPTIONS', message);
 }
 
+/** Every key a channel's transform may have (`adstock`, `saturation` and the parameters of all kinds). */
+export const TRANSFORM_KEYS: readonly string[] = Object.freeze([
+  'adstock', 'alpha', 'theta', 'K', 'S', 'lMax', 'shape', 'scale', 'saturation', 'lam', 'b', 'c',
+]);
+
+/**
+ * A channel's transform: `channelDefaults(channel)` overridden by `override`. geometric/delayed
+ * with Hill keep exactly today's record; a Weibull adstock adds `shape`, `scale`; a saturation
+ * other than Hill adds `saturation` and its parameters (defaults: model README "Transform
+ * family"). alpha/theta/K/S stay present (the channel defaults) when the kinds do not use them,
+ * so a manifest can always carry them; parameters of a kind the channel does not use are errors.
+ */
 function resolveTransform(channel: string, override: Partial<ChannelTransform> | undefined): ChannelTransform {
   const base = channelDefaults(channel);
-  const spec = override === undefined ? base : ({ ...base, ...override } as ChannelTransform);
-  if (!(spec.alpha >= 0 && spec.alpha < 1)) configError(`transforms.${channel}.alpha = ${spec.alpha}; expected [0, 1)`);
-  if (!(spec.K > 0 && Number.isFinite(spec.K))) configError(`transforms.${channel}.K = ${spec.K}; expected > 0`);
-  if (!(spec.S > 0 && Number.isFinite(spec.S))) configError(`transforms.${channel}.S = ${spec.S}; expected > 0`);
-  if (!(Number.isInteger(spec.lMax) && spec.lMax >= 1)) configError(`transforms.${channel}.lMax = ${spec.lMax}; expected an integer >= 1`);
-  if (spec.adstock !== 'geometric' && spec.adstock !== 'delayed') {
-    configError(`transforms.${channel}.adstock = ${JSON.stringify(spec.adstock)}; expected 'geometric' or 'delayed'`);
+  const where = `transforms.${channel}`;
+  if (override !== undefined && (override === null || typeof override !== 'object' || Array.isArray(override))) {
+    configError(`${where} must be an object`);
   }
-  if (spec.adstock === 'delayed' && !(spec.theta >= 0 && spec.theta <= spec.lMax - 1)) {
-    configError(`transforms.${channel}.theta = ${spec.theta}; expected a lag in [0, lMax - 1]`);
+  const given = (override ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!TRANSFORM_KEYS.includes(key)) configError(`${where} has unknown key "${key}"; expected some of ${TRANSFORM_KEYS.join(', ')}`);
   }
-  return Object.freeze({ ...spec });
+  const adstock = (given['adstock'] ?? base.adstock) as ChannelTransform['adstock'];
+  if (!ADSTOCK_KINDS.includes(adstock)) {
+    configError(`${where}.adstock = ${JSON.stringify(adstock)}; expected ${ADSTOCK_KINDS.map((k) => `'${k}'`).join(', ')}`);
+  }
+  const saturation = (given['saturation'] ?? 'hill') as SaturationKind;
+  if (!SATURATION_KINDS.includes(saturation)) {
+    configError(`${where}.saturation = ${JSON.stringify(saturation)}; expected ${SATURATION_KINDS.map((k) => `'${k}'`).join(', ')}`);
+  }
+  const isWeibull = adstock === 'weibull_cdf' || adstock === 'weibull_pdf';
+  const aNames = adstockParameterNames(adstock);
+  const sNames = saturationParameterNames(saturation);
+  for (const key of ['shape', 'scale', 'lam', 'b', 'c']) {
+    if (given[key] !== undefined && !aNames.includes(key) && !sNames.includes(key)) {
+      configError(`${where}.${key} is not a parameter of ${adstock} adstock with ${saturation} saturation (${[...aNames, ...sNames].join(', ')})`);
+    }
+  }
+  const spec: Record<string, unknown> = {
+    adstock,
+    alpha: given['alpha'] ?? base.alpha,
+    theta: given['theta'] ?? base.theta,
+    K: given['K'] ?? base.K,
+    S: given['S'] ?? base.S,
+    lMax: given['lMax'] ?? base.lMax,
+  };
+  if (isWeibull) {
+    spec['shape'] = given['shape'] ?? WEIBULL_DEFAULTS.shape;
+    spec['scale'] = given['scale'] ?? WEIBULL_DEFAULTS.scale;
+  }
+  if (saturation !== 'hill') {
+    spec['saturation'] = saturation;
+    const values = SATURATION_DEFAULTS[saturation].values as Readonly<Record<string, number>>;
+    for (const name of sNames) spec[name] = given[name] ?? values[name];
+  }
+  const t = spec as unknown as ChannelTransform;
+  const positive = (name: string): void => {
+    const v = spec[name] as number;
+    if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) configError(`${where}.${name} = ${v}; expected a finite number > 0`);
+  };
+  if (!(typeof t.alpha === 'number' && t.alpha >= 0 && t.alpha < 1)) configError(`${where}.alpha = ${t.alpha}; expected [0, 1)`);
+  positive('K');
+  positive('S');
+  if (!(Number.isInteger(t.lMax) && t.lMax >= 1)) configError(`${where}.lMax = ${t.lMax}; expected an integer >= 1`);
+  if (adstock === 'delayed' && !(typeof t.theta === 'number' && t.theta >= 0 && t.theta <= t.lMax - 1)) {
+    configError(`${where}.theta = ${t.theta}; expected a lag in [0, lMax - 1]`);
+  }
+  if (isWeibull) {
+    positive('shape');
+    positive('scale');
+  }
+  if (saturation !== 'hill') for (const name of sNames) positive(name);
+  return Object.freeze({ ...t });
 }
 
 /** Validates `options` against `panel` (whose shape it checks too). */
@@ -190,7 +256,9 @@ export function resolveOptions(panel: PanelData, options: BuildModelOptions): Re
   if (isLearned) {
     transforms.forEach((t, c) => {
       if (!(t.alpha > 0 && t.alpha < 1)) {
-        configError(`buildModel: learned adstock of ${channels[c]} needs a prior centre alpha in (0, 1), got ${t.alpha}`);
+        if (t.adstock === 'geometric' || t.adstock === 'delayed') {
+          configError(`buildModel: learned adstock of ${channels[c]} needs a prior centre alpha in (0, 1), got ${t.alpha}`);
+        }
       }
     });
   }

@@ -7,6 +7,7 @@
 import type { ModelData } from './design.js';
 import { FOURIER_COLUMN, FOURIER_TERMS, TREND_COLUMN } from './layout.js';
 import type { Priors } from './priors.js';
+import { adstockCode, channelSlots, logNormalPrior, saturationCode } from './transform-kinds.js';
 
 export function stanData(data: ModelData, pr: Priors): Record<string, number | number[] | number[][]> {
   const { N, G, C, K, P, X, layout, transforms, numGrid } = data;
@@ -15,8 +16,17 @@ export function stanData(data: ModelData, pr: Priors): Record<string, number | n
   // ModelData.X holds H at the fixed transforms / prior centres; recomputed here all the same,
   // so the export never depends on what an evaluation left anywhere.
   const H = Float64Array.from(X);
-  const centre = data.centreTransforms();
-  data.mediaColumns(centre.alpha, centre.K, centre.S, H, new Float64Array(N * C));
+  const centre = data.centreSlots();
+  data.mediaColumns(centre, H, new Float64Array(N * C));
+  // The transform family (hierarchical_kinds.stan): kind codes, slot centres (0 where absent)
+  // and the log-sd of every LogNormal slot (0 for α and where absent).
+  const slots = transforms.map(channelSlots);
+  const slotCentre = (j: number): number[] => slots.map((_, c) => (Number.isNaN(centre[4 * c + j]!) ? 0 : centre[4 * c + j]!));
+  const slotSd = (j: number): number[] =>
+    slots.map((sl, c) => {
+      const name = sl.names[j];
+      return name === null || name === undefined || name === 'alpha' ? 0 : logNormalPrior(transforms[c]!, name, pr).sd;
+    });
   const control0 = layout.controlColumn(0);
   const media0 = layout.mediaColumn(0);
   const first = (g: number): number => data.obsStart[g]!;
@@ -43,6 +53,16 @@ export function stanData(data: ModelData, pr: Priors): Record<string, number | n
     alpha0: transforms.map((t) => t.alpha),
     K0: transforms.map((t) => t.K),
     S0: transforms.map((t) => t.S),
+    adstock_kind: transforms.map((t) => adstockCode(t.adstock)),
+    sat_kind: slots.map((sl) => saturationCode(sl.saturation)),
+    ad_par0: slotCentre(0),
+    ad_par1: slotCentre(1),
+    sat_par0: slotCentre(2),
+    sat_par1: slotCentre(3),
+    ad_sd0: slotSd(0),
+    ad_sd1: slotSd(1),
+    sat_sd0: slotSd(2),
+    sat_sd1: slotSd(3),
     nu: pr.student_t_nu,
     prior_alpha_mu: [...pr.alpha_mu.normal],
     prior_alpha_sigma: pr.alpha_sigma.half_normal,

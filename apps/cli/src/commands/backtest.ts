@@ -61,7 +61,7 @@ import { checkOutputLocation, writeDirAtomic } from '../util/atomic.js';
 import { csvField, csvNumber } from '../util/csv.js';
 import { ProgressDisplay } from '../util/progress.js';
 import { packageVersion } from '../util/versions.js';
-import { constrainDraws, liftInput, MODEL_OPTIONS, parseTimeVarying } from './fit.js';
+import { buildTransformsModel, constrainDraws, liftInput, loadTransformsFile, MODEL_OPTIONS, parseTimeVarying } from './fit.js';
 import { dataOptions } from './validate.js';
 
 const KINDS: readonly ModelKind[] = ['pooled', 'unpooled', 'hierarchical'];
@@ -126,12 +126,17 @@ export const backtestCommand: CommandSpec = {
     const liftPath = v['lift-tests'] === undefined ? undefined : resolve(io.cwd, String(v['lift-tests']));
     const lifts = liftPath === undefined ? [] : (await readLiftTests(liftPath, fullPanel)).tests;
     const timeVarying = parseTimeVarying(v['time-varying'], v['knot-every'], fullPanel);
+    const transformsPath = v.transforms === undefined ? undefined : resolve(io.cwd, String(v.transforms));
+    const transforms = transformsPath === undefined ? undefined : await loadTransformsFile(transformsPath, fullPanel);
     const options: Omit<BuildModelOptions, 'kind'> = {
       learnTransforms,
       likelihood,
       ...(priors ? { priors } : {}),
       ...(timeVarying ? { timeVarying } : {}),
+      ...(transforms ? { transforms } : {}),
     };
+    // Checked once on the whole panel, against the file (each fold builds its own model).
+    if (transformsPath !== undefined) buildTransformsModel(fullPanel, { kind: kind as ModelKind, ...options }, transformsPath);
     const outDir = resolve(io.cwd, String(v.out));
     await checkOutputLocation(outDir, 'backtest', '--out');
     const progress = (t: string) => {
@@ -251,6 +256,7 @@ export const backtestCommand: CommandSpec = {
         time_varying: timeVarying ? { channels: timeVarying.channels, knot_every: timeVarying.knotEvery } : null,
         lift_tests_file: liftPath ?? null,
         priors_file: priorsPath ?? null,
+        transforms_file: transformsPath ?? null,
         interval_prob: BACKTEST_INTERVAL_PROB,
       },
       folds,

@@ -2,10 +2,12 @@
 // threads), and write one results folder per model atomically.
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { extname, join, resolve } from 'node:path';
 import { buildPanel, parseMarketingCsv, readLiftTests, TributaryError, type LiftTest, type Panel } from '@tributary/data';
 import { buildModel, loadPriors, modelWorkerTarget, type BuildModelOptions, type Model, type ModelKind } from '@tributary/models';
 import { diagnoseResults, parseManifest, type DiagnosticsReport } from '@tributary/evaluation';
+import { channelDefaults } from '@tributary/transforms';
 import { formatSummaryCsv, sample, summarize, type Posterior } from '@tributary/sampler';
 import { CliUsageError, intOption, type CommandSpec, type OptionSpec } from '../command.js';
 import { checkOutputLocation, writeDirAtomic } from '../util/atomic.js';
@@ -23,7 +25,12 @@ export const MODEL_OPTIONS = {
   channels: { type: 'string', valueName: 'A,B', description: 'Media spend columns (default: every *_spend column).' },
   controls: { type: 'string', valueName: 'C,D', description: 'Control columns entering linearly.' },
   likelihood: { type: 'string', valueName: 'KIND', description: 'normal or student-t (ν = 5).', default: 'normal' },
-  'learn-transforms': { type: 'boolean', description: 'Learn adstock α and Hill K, S per channel.' },
+  'learn-transforms': { type: 'boolean', description: "Learn every channel's transform parameters (adstock α or Weibull shape, scale; the saturation's parameters)." },
+  transforms: {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'JSON or YAML file choosing per channel an adstock (geometric, delayed, weibull_cdf, weibull_pdf) and a saturation (hill, logistic, michaelis_menten, tanh) and their parameters.',
+  },
   priors: { type: 'string', valueName: 'FILE', description: 'JSON or YAML file overriding the default priors (incl. ROAS priors: roas: { channel: { mean, sd } }).' },
   'lift-tests': {
     type: 'string',
@@ -62,6 +69,7 @@ export const fitCommand: CommandSpec = {
     'tributary fit data/volta_marketing.csv --model all',
     'tributary fit data/volta_marketing.csv --model hierarchical --chains 4 --warmup 1000 --draws 1000 --seed 1',
     'tributary fit sales.csv --target revenue --learn-transforms --priors priors.yaml --out results/',
+    'tributary fit data/volta_marketing.csv --transforms transforms.yaml --learn-transforms',
     'tributary fit data/volta_marketing.csv --lift-tests data/lift_tests.csv',
     'tributary fit data/volta_marketing.csv --time-varying meta_spend --knot-every 4',
   ],
@@ -98,6 +106,8 @@ export const fitCommand: CommandSpec = {
     const liftPath = v['lift-tests'] === undefined ? undefined : resolve(io.cwd, String(v['lift-tests']));
     const lifts = liftPath === undefined ? [] : (await readLiftTests(liftPath, panel)).tests;
     const timeVarying = parseTimeVarying(v['time-varying'], v['knot-every'], panel);
+    const transformsPath = v.transforms === undefined ? undefined : resolve(io.cwd, String(v.transforms));
+    const transforms = transformsPath === undefined ? undefined : await loadTransformsFile(transformsPath, panel);
     const sha256 = createHash('sha256').update(text).digest('hex');
     const outRoot = resolve(io.cwd, String(v.out));
     // 2. Every output location is checked before the first chain starts.
@@ -125,8 +135,9 @@ export const fitCommand: CommandSpec = {
           ...(priors ? { priors } : {}),
           ...(lifts.length > 0 ? { liftTests: lifts.map(liftInput) } : {}),
           ...(timeVarying ? { timeVarying } : {}),
+          ...(transforms ? { transforms } : {}),
         };
-        const model = buildModel(panel, { kind, ...options });
+        const model = buildTransformsModel(panel, { kind, ...options }, transformsPath);
         const display = v.quiet ? undefined : new ProgressDisplay(io.err, io.isTty, chains, kind);
         const started = Date.now();
         const posterior = await sample(modelWorkerTarget({ panel, kind, options }), {
@@ -165,6 +176,7 @@ export const fitCommand: CommandSpec = {
           priors: model.priors,
           priors_file: priorsPath ?? null,
           lift_tests_file: liftPath ?? null,
+          transforms_file: transformsPath ?? null,
           lift_tests: lifts.map((t) => ({
             market: t.market,
             channel: t.channel,
@@ -276,6 +288,95 @@ export function parseTimeVarying(value: unknown, every: unknown, panel: Panel): 
     );
   }
   return { channels, knotEvery };
+}
+
+type TransformOverrides = NonNullable<BuildModelOptions['transforms']>;
+
+const ADSTOCK_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
+  geometric: ['alpha'],
+  delayed: ['alpha', 'theta'],
+  weibull_cdf: ['shape', 'scale'],
+  weibull_pdf: ['shape', 'scale'],
+};
+const SATURATION_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
+  hill: ['K', 'S'],
+  logistic: ['lam'],
+  michaelis_menten: ['lam'],
+  tanh: ['b', 'c'],
+};
+
+function transformsError(message: string): never {
+  throw new TributaryError('TRANSFORMS_INVALID', message);
+}
+
+/** yaml's `parse`, through @tributary/models' own dependency on it (the CLI declares none). */
+function parseYamlText(text: string): unknown {
+  const require = createRequire(import.meta.resolve('@tributary/models'));
+  return (require('yaml') as { parse(t: string): unknown }).parse(text);
+}
+
+/**
+ * `--transforms FILE`: per channel (column name, or the name without `_spend`) an adstock and a
+ * saturation kind and some of their parameters (the others take the documented defaults):
+ *   { "meta_spend": { "adstock": "weibull_pdf", "saturation": "logistic" },
+ *     "radio_spend": { "adstock": "delayed", "theta": 2, "saturation": "hill", "K": 0.6, "S": 1.5 } }
+ * JSON for a .json file, YAML otherwise. Unknown channels, kinds and parameters are errors that
+ * name the file, the key and what is allowed. A channel that names no adstock keeps its
+ * default kind (model-spec §3 table), and no saturation means Hill.
+ */
+export async function loadTransformsFile(file: string, panel: Panel): Promise<TransformOverrides> {
+  const text = await readText(file);
+  let doc: unknown;
+  try {
+    doc = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYamlText(text);
+  } catch (e) {
+    transformsError(`${file}: not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'} (${(e as Error).message.split('\n')[0]})`);
+  }
+  const isMap = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+  if (!isMap(doc)) transformsError(`${file}: expected a mapping from channel to { adstock, saturation, parameters }, e.g. { "meta_spend": { "adstock": "weibull_pdf", "saturation": "logistic" } }`);
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [key, value] of Object.entries(doc)) {
+    const channel = panel.channels.find((c) => c === key || c === `${key}_spend`);
+    if (channel === undefined) transformsError(`${file}: "${key}" is not a channel of the data (${panel.channels.join(', ')})`);
+    if (out[channel] !== undefined) transformsError(`${file}: channel ${channel} is given twice`);
+    if (!isMap(value)) transformsError(`${file}: ${key} must be a mapping such as { "adstock": "geometric", "alpha": 0.5, "saturation": "hill" }`);
+    const defaults = channelDefaults(channel);
+    const adstock = value['adstock'] ?? defaults.adstock;
+    const saturation = value['saturation'] ?? 'hill';
+    if (typeof adstock !== 'string' || !Object.hasOwn(ADSTOCK_PARAMETERS, adstock)) {
+      transformsError(`${file}: ${key}.adstock = ${JSON.stringify(adstock)} is not an adstock kind; expected one of ${Object.keys(ADSTOCK_PARAMETERS).join(', ')}`);
+    }
+    if (typeof saturation !== 'string' || !Object.hasOwn(SATURATION_PARAMETERS, saturation)) {
+      transformsError(`${file}: ${key}.saturation = ${JSON.stringify(saturation)} is not a saturation kind; expected one of ${Object.keys(SATURATION_PARAMETERS).join(', ')}`);
+    }
+    const allowed = [...ADSTOCK_PARAMETERS[adstock]!, 'lMax', ...SATURATION_PARAMETERS[saturation]!];
+    const entry: Record<string, unknown> = {};
+    for (const [name, v] of Object.entries(value)) {
+      if (name === 'adstock' || name === 'saturation') {
+        entry[name] = v;
+        continue;
+      }
+      if (!allowed.includes(name)) {
+        transformsError(`${file}: ${key}.${name} is not a parameter of ${adstock} adstock with ${saturation} saturation; allowed: adstock, saturation, ${allowed.join(', ')}`);
+      }
+      if (typeof v !== 'number' || !Number.isFinite(v)) transformsError(`${file}: ${key}.${name} = ${JSON.stringify(v)}; expected a number`);
+      entry[name] = v;
+    }
+    out[channel] = entry;
+  }
+  return out as TransformOverrides;
+}
+
+/** buildModel, with a transforms problem reported against the file it came from. */
+export function buildTransformsModel(panel: Panel, options: BuildModelOptions, transformsPath: string | undefined): Model {
+  try {
+    return buildModel(panel, options);
+  } catch (e) {
+    if (transformsPath !== undefined && e instanceof Error && /^transforms\./.test(e.message)) {
+      transformsError(`${transformsPath}: ${e.message.replace(/^transforms\./, '')}`);
+    }
+    throw e;
+  }
 }
 
 function parseKinds(value: string): ModelKind[] {

@@ -2,7 +2,11 @@
  * Learned media transforms (model-spec §5 "Learned transforms"): per channel, shared by all
  * markets, adstock_alpha[c] ~ Beta(κ·α0, κ·(1 − α0)), sat_K[c] ~ LogNormal(log K0, sd_K),
  * sat_S[c] ~ LogNormal(log S0, sd_S) around the channel's transform (κ =
- * adstock_alpha_concentration); θ of delayed adstock stays fixed.
+ * adstock_alpha_concentration); θ of delayed adstock stays fixed. Other kinds (issue 13 part 4,
+ * transform-kinds.ts): Weibull adstock_shape, adstock_scale and the saturation parameters
+ * sat_lam, sat_b, sat_c, each LogNormal(log x0, sd) on u = log x; the row loop of those
+ * channels is the generic one (both adstock derivatives, `saturationPoint`); geometric/delayed +
+ * Hill channels keep the fused `hillPoint` loop below.
  *
  * Stan's conventions: α is sampled as u = logit α with the Jacobian log α + log(1 − α)
  * (so the Beta kernel + Jacobian is a·log α + b·log(1 − α)); K and S as u = log x with the
@@ -30,22 +34,28 @@
  * helper `hillPoint` (math.ts) instead of the two inlined copies there were; the derived
  * quantities (derived.ts, design.ts `mediaColumns`) do use `applyAdstock` and `hill`.
  */
-import { adstockWeightsWithGradient, buildAdstockSpec, type AdstockSpec } from '@tributary/transforms';
+import { adstockWeightsWithGradient, type AdstockSpec, type SaturationKind } from '@tributary/transforms';
 import type { ModelData } from '../design.js';
 import { hillPoint, invLogit, softplus } from '../math.js';
 import type { Priors } from '../priors.js';
+import { adstockSpecOf, channelSlots, logNormalPrior, saturationPoint } from '../transform-kinds.js';
 import type { Scratch, Term } from './term.js';
 
 export class LearnedTransformsTerm implements Term {
-  /** Per channel: Beta(a, b) of α, and the log-centres of K and S. */
+  /** Per channel: Beta(a, b) of α (slot 0 of geometric/delayed channels). */
   private readonly prA: Float64Array;
   private readonly prB: Float64Array;
-  private readonly prLogK: Float64Array;
-  private readonly prLogS: Float64Array;
-  private readonly sdK: number;
-  private readonly sdS: number;
-  /** Per channel: adstock spec whose alpha is overwritten per evaluation. */
+  /** C × 4: log-centre and sd of each LogNormal slot (NaN where the slot is α or absent). */
+  private readonly prLog: Float64Array;
+  private readonly prSd: Float64Array;
+  /** Per channel: adstock spec whose parameters are overwritten per evaluation. */
   private readonly specs: AdstockSpec[];
+  /** Per channel: fused α + Hill fast path (geometric/delayed + Hill). */
+  private readonly fast: Uint8Array;
+  private readonly satKinds: SaturationKind[];
+  /** Per channel: which slots are present. */
+  private readonly has: Uint8Array;
+  private readonly sat = new Float64Array(3);
 
   constructor(
     private readonly data: ModelData,
@@ -54,70 +64,136 @@ export class LearnedTransformsTerm implements Term {
     const C = data.C;
     this.prA = new Float64Array(C);
     this.prB = new Float64Array(C);
-    this.prLogK = new Float64Array(C);
-    this.prLogS = new Float64Array(C);
+    this.prLog = new Float64Array(4 * C).fill(NaN);
+    this.prSd = new Float64Array(4 * C).fill(NaN);
+    this.fast = new Uint8Array(C);
+    this.has = new Uint8Array(4 * C);
+    this.satKinds = [];
     for (let c = 0; c < C; c++) {
       const t = data.transforms[c]!;
-      this.prA[c] = priors.adstock_alpha_concentration * t.alpha;
-      this.prB[c] = priors.adstock_alpha_concentration * (1 - t.alpha);
-      this.prLogK[c] = Math.log(t.K);
-      this.prLogS[c] = Math.log(t.S);
+      const slots = channelSlots(t);
+      this.satKinds.push(slots.saturation);
+      this.fast[c] = slots.names[0] === 'alpha' && slots.saturation === 'hill' ? 1 : 0;
+      for (let j = 0; j < 4; j++) {
+        const name = slots.names[j];
+        if (name === null || name === undefined) continue;
+        this.has[4 * c + j] = 1;
+        if (name === 'alpha') {
+          this.prA[c] = priors.adstock_alpha_concentration * t.alpha;
+          this.prB[c] = priors.adstock_alpha_concentration * (1 - t.alpha);
+        } else {
+          const pr = logNormalPrior(t, name, priors);
+          this.prLog[4 * c + j] = pr.logCentre;
+          this.prSd[4 * c + j] = pr.sd;
+        }
+      }
     }
-    this.sdK = priors.sat_K_sd;
-    this.sdS = priors.sat_S_sd;
-    this.specs = data.transforms.map((t) => buildAdstockSpec(t));
+    this.specs = data.transforms.map((t) => adstockSpecOf(t));
   }
 
   forward(theta: Float64Array, grad: Float64Array, s: Scratch): number {
     const { C, N, P, numGrid, obsGridRow, obsWeek, gridXc: xg, layout } = this.data;
-    const o = layout.offsets;
+    const off = layout.transformOffset;
     const X = s.X;
-    const { dHa, dHK, dHS } = s;
+    const dH = s.dH;
+    const dHa = dH[0]!;
+    const dHK = dH[2]!;
+    const dHS = dH[3]!;
+    const { tPar, tJac } = s;
     let lp = 0;
     for (let c = 0; c < C; c++) {
-      const ua = theta[o.adstockAlpha + c]!;
-      const alpha = invLogit(ua);
-      if (!(alpha >= 0 && alpha < 1)) return -Infinity;
-      const pa = this.prA[c]!;
-      const pb = this.prB[c]!;
-      lp += -pa * softplus(-ua) - pb * softplus(ua);
-      grad[o.adstockAlpha + c]! += pa * (1 - alpha) - pb * alpha;
-      const uk = theta[o.satK + c]!;
-      const us = theta[o.satS + c]!;
-      const Kc = Math.exp(uk);
-      const Sc = Math.exp(us);
-      if (!(Kc > 0 && Kc < Infinity && Sc > 0 && Sc < Infinity)) return -Infinity;
-      const zk = (uk - this.prLogK[c]!) / this.sdK;
-      const zs = (us - this.prLogS[c]!) / this.sdS;
-      lp += -0.5 * (zk * zk + zs * zs);
-      grad[o.satK + c]! += -zk / this.sdK;
-      grad[o.satS + c]! += -zs / this.sdS;
-      s.tAlpha[c] = alpha;
-      s.tK[c] = Kc;
-      s.tS[c] = Sc;
-      s.tLogK[c] = uk;
+      const c4 = 4 * c;
+      // Priors and values of every slot.
+      for (let j = 0; j < 4; j++) {
+        if (this.has[c4 + j] === 0) continue;
+        const i = off[c4 + j]!;
+        const u = theta[i]!;
+        const sd = this.prSd[c4 + j]!;
+        if (sd !== sd) {
+          // α on the logit scale: Beta kernel + Jacobian.
+          const alpha = invLogit(u);
+          if (!(alpha >= 0 && alpha < 1)) return -Infinity;
+          const pa = this.prA[c]!;
+          const pb = this.prB[c]!;
+          lp += -pa * softplus(-u) - pb * softplus(u);
+          grad[i]! += pa * (1 - alpha) - pb * alpha;
+          tPar[c4 + j] = alpha;
+          tJac[c4 + j] = alpha * (1 - alpha);
+        } else {
+          const x = Math.exp(u);
+          if (!(x > 0 && x < Infinity)) return -Infinity;
+          const z = (u - this.prLog[c4 + j]!) / sd;
+          lp += -0.5 * z * z;
+          grad[i]! += -z / sd;
+          tPar[c4 + j] = x;
+          tJac[c4 + j] = x;
+        }
+      }
 
       const spec = this.specs[c]!;
-      (spec as { alpha: number }).alpha = alpha;
+      if (spec.kind === 'geometric' || spec.kind === 'delayed') (spec as { alpha: number }).alpha = tPar[c4]!;
+      else {
+        (spec as { shape: number }).shape = tPar[c4]!;
+        (spec as { scale: number }).scale = tPar[c4 + 1]!;
+      }
       const L = spec.lMax;
       const w = s.lagW[c]!;
       const dw = s.lagDW[c]!;
-      adstockWeightsWithGradient(spec, w, dw);
       const xo = c * numGrid;
       const col = layout.mediaColumn(c);
       const jo = c * N;
+      if (this.fast[c] === 1) {
+        adstockWeightsWithGradient(spec, w, dw);
+        const uk = theta[off[c4 + 2]!]!;
+        const Kc = tPar[c4 + 2]!;
+        const Sc = tPar[c4 + 3]!;
+        s.tLogK[c] = uk;
+        for (let n = 0; n < N; n++) {
+          const r = xo + obsGridRow[n]!;
+          const week = obsWeek[n]!;
+          const lim = week < L - 1 ? week : L - 1;
+          let a = 0;
+          let da = 0;
+          for (let l = 0; l <= lim; l++) {
+            const xv = xg[r - l]!;
+            a += w[l]! * xv;
+            da += dw[l]! * xv;
+          }
+          X[n * P + col] = hillPoint(a, da, uk, Kc, Sc, dHa, dHK, dHS, jo + n);
+        }
+        continue;
+      }
+      // Generic path: any adstock kind × any saturation kind.
+      const two = this.has[c4 + 1] === 1;
+      const dw2 = s.lagDW2[c]!;
+      adstockWeightsWithGradient(spec, w, dw, two ? dw2 : undefined);
+      const kind = this.satKinds[c]!;
+      const p2 = tPar[c4 + 2]!;
+      const p3 = this.has[c4 + 3] === 1 ? tPar[c4 + 3]! : 0;
+      if (kind === 'hill') s.tLogK[c] = Math.log(p2);
+      const has3 = this.has[c4 + 3] === 1;
+      const dH1 = dH[1]!;
+      const sat = this.sat;
       for (let n = 0; n < N; n++) {
         const r = xo + obsGridRow[n]!;
         const week = obsWeek[n]!;
         const lim = week < L - 1 ? week : L - 1;
         let a = 0;
         let da = 0;
+        let da2 = 0;
         for (let l = 0; l <= lim; l++) {
           const xv = xg[r - l]!;
           a += w[l]! * xv;
           da += dw[l]! * xv;
+          if (two) da2 += dw2[l]! * xv;
         }
-        X[n * P + col] = hillPoint(a, da, uk, Kc, Sc, dHa, dHK, dHS, jo + n);
+        const h = saturationPoint(kind, a > 0 ? a : 0, p2, p3, sat);
+        X[n * P + col] = a > 0 ? h : 0;
+        const ha = a > 0 ? sat[0]! : 0;
+        dHa[jo + n] = ha * da;
+        if (two) dH1[jo + n] = ha * da2;
+        dHK[jo + n] = a > 0 ? sat[1]! : 0;
+        if (has3) dHS[jo + n] = a > 0 ? sat[2]! : 0;
       }
     }
     return lp;
@@ -125,33 +201,50 @@ export class LearnedTransformsTerm implements Term {
 
   backward(_theta: Float64Array, grad: Float64Array, s: Scratch): void {
     const { G, C, N, P, obsStart, layout } = this.data;
-    const o = layout.offsets;
-    const { B, eRow, dHa, dHK, dHS, gTAlpha, gTK, gTS } = s;
+    const off = layout.transformOffset;
+    const { B, eRow, dH, gTPar, tJac } = s;
     const media0 = layout.mediaColumn(0);
     for (let c = 0; c < C; c++) {
       const jo = c * N;
-      let ga = 0;
-      let gk = 0;
-      let gs = 0;
-      for (let g = 0; g < G; g++) {
-        let sa = 0;
-        let sk = 0;
-        let ss = 0;
-        for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
-          const e = eRow[n]!;
-          sa += e * dHa[jo + n]!;
-          sk += e * dHK[jo + n]!;
-          ss += e * dHS[jo + n]!;
+      const c4 = 4 * c;
+      if (this.fast[c] === 1) {
+        const dHa = dH[0]!;
+        const dHK = dH[2]!;
+        const dHS = dH[3]!;
+        let ga = 0;
+        let gk = 0;
+        let gs = 0;
+        for (let g = 0; g < G; g++) {
+          let sa = 0;
+          let sk = 0;
+          let ss = 0;
+          for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
+            const e = eRow[n]!;
+            sa += e * dHa[jo + n]!;
+            sk += e * dHK[jo + n]!;
+            ss += e * dHS[jo + n]!;
+          }
+          const beta = B[layout.setOf(g) * P + media0 + c]!;
+          ga += beta * sa;
+          gk += beta * sk;
+          gs += beta * ss;
         }
-        const beta = B[layout.setOf(g) * P + media0 + c]!;
-        ga += beta * sa;
-        gk += beta * sk;
-        gs += beta * ss;
+        grad[off[c4]!]! += (gTPar[c4]! + ga) * tJac[c4]!;
+        grad[off[c4 + 2]!]! += (gTPar[c4 + 2]! + gk) * tJac[c4 + 2]!;
+        grad[off[c4 + 3]!]! += (gTPar[c4 + 3]! + gs) * tJac[c4 + 3]!;
+        continue;
       }
-      const a = s.tAlpha[c]!;
-      grad[o.adstockAlpha + c]! += (gTAlpha[c]! + ga) * a * (1 - a);
-      grad[o.satK + c]! += (gTK[c]! + gk) * s.tK[c]!;
-      grad[o.satS + c]! += (gTS[c]! + gs) * s.tS[c]!;
+      for (let j = 0; j < 4; j++) {
+        if (this.has[c4 + j] === 0) continue;
+        const d = dH[j]!;
+        let gj = 0;
+        for (let g = 0; g < G; g++) {
+          let sj = 0;
+          for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) sj += eRow[n]! * d[jo + n]!;
+          gj += B[layout.setOf(g) * P + media0 + c]! * sj;
+        }
+        grad[off[c4 + j]!]! += (gTPar[c4 + j]! + gj) * tJac[c4 + j]!;
+      }
     }
   }
 }

@@ -9,18 +9,20 @@
  * spend before and after the change; Meridian has no lift likelihood, it calibrates through
  * ROAS priors). Each test adds `lift ~ Normal(implied, lift_se)`, written on the scaled target
  * (both divided by yScale[g]); with learned transforms the windows are re-convolved per
- * evaluation with ∂/∂(α, K, S). The perturbed spend scale stays the observed maximum.
+ * evaluation with ∂/∂(α, K, S) — any adstock × saturation kind: ∂/∂ each learned slot of the
+ * channel (transform-kinds.ts). The perturbed spend scale stays the observed maximum.
  *
  * Build: checks each test against the panel, cuts its spend windows (weeks s − (L−1) ..
  * e + (L−1), without and with the test) and, with fixed transforms, precomputes Δh. Forward:
- * the Normal log density of every test, adding ∂/∂beta to gB, ∂/∂(α, K, S) to gTAlpha/gTK/gTS
+ * the Normal log density of every test, adding ∂/∂beta to gB, ∂/∂(transform slots) to gTPar
  * and ∂/∂W to gTvW (read by the other terms' backwards). `predictions` gives the implied lift
  * of a loaded draw (the draw view).
  */
-import { adstockWeightsWithGradient, buildAdstockSpec, convolveAdstock } from '@tributary/transforms';
+import { adstockWeightsWithGradient, convolveAdstock, type SaturationKind } from '@tributary/transforms';
 import type { ModelData } from '../design.js';
 import { hillPoint } from '../math.js';
 import { configError, type LiftTestInput, type ResolvedOptions } from '../options.js';
+import { adstockSpecOf, centreSlots, channelSlots, saturationPoint } from '../transform-kinds.js';
 import type { Scratch, Term } from './term.js';
 import type { TimeVaryingTerm } from './time-varying.js';
 
@@ -42,15 +44,26 @@ export class LiftTestsTerm implements Term {
   private readonly aTest: Float64Array[] = [];
   private readonly daBase: Float64Array[] = [];
   private readonly daTest: Float64Array[] = [];
-  /** Per test and output week: Δh (fixed transforms: precomputed) and ∂Δh/∂(α, K, S). */
+  /** ∂/∂(adstock slot 1) of the same (Weibull channels, learned). */
+  private readonly da2Base: Float64Array[] = [];
+  private readonly da2Test: Float64Array[] = [];
+  /** Per test and output week: Δh (fixed transforms: precomputed) and ∂Δh/∂(slot j), j = 0..3. */
   private readonly dh: Float64Array[] = [];
-  private readonly dA: Float64Array[] = [];
-  private readonly dK: Float64Array[] = [];
-  private readonly dS: Float64Array[] = [];
+  private readonly dSlot: Float64Array[][] = [];
+  /** Per channel: saturation kind, whether adstock slot 1 / saturation slot 3 exist, fused Hill path. */
+  private readonly satKind: SaturationKind[];
+  private readonly has1: Uint8Array;
+  private readonly has3: Uint8Array;
+  private readonly fast: Uint8Array;
   /** hillPoint's derivatives at the tested (index 0) and the base (index 1) adstock. */
   private readonly hA = new Float64Array(2);
   private readonly hK = new Float64Array(2);
   private readonly hS = new Float64Array(2);
+  /** saturationPoint's derivatives at the tested and the base adstock. */
+  private readonly sT = new Float64Array(3);
+  private readonly sB = new Float64Array(3);
+  /** Centre values of every channel's slots (C × 4), for the fixed Δh. */
+  private readonly centre: Float64Array;
 
   constructor(
     private readonly data: ModelData,
@@ -66,6 +79,20 @@ export class LiftTestsTerm implements Term {
     this.length = new Int32Array(J);
     this.obs = new Float64Array(J);
     this.seScaled = new Float64Array(J);
+    const C = data.C;
+    this.satKind = [];
+    this.has1 = new Uint8Array(C);
+    this.has3 = new Uint8Array(C);
+    this.fast = new Uint8Array(C);
+    this.centre = new Float64Array(4 * C);
+    for (let c = 0; c < C; c++) {
+      const slots = channelSlots(data.transforms[c]!);
+      this.satKind.push(slots.saturation);
+      this.has1[c] = slots.names[1] !== null ? 1 : 0;
+      this.has3[c] = slots.names[3] !== null ? 1 : 0;
+      this.fast[c] = slots.names[0] === 'alpha' && slots.saturation === 'hill' ? 1 : 0;
+      centreSlots(data.transforms[c]!, this.centre, 4 * c);
+    }
     opts.liftTests.forEach((test, j) => this.add(test, j));
   }
 
@@ -115,43 +142,75 @@ export class LiftTestsTerm implements Term {
     this.xTest.push(withTest);
     this.aBase.push(new Float64Array(width));
     this.aTest.push(new Float64Array(width));
-    this.daBase.push(new Float64Array(this.isLearned ? width : 0));
-    this.daTest.push(new Float64Array(this.isLearned ? width : 0));
-    this.dh.push(new Float64Array(length));
     const learned = this.isLearned;
-    this.dA.push(new Float64Array(learned ? length : 0));
-    this.dK.push(new Float64Array(learned ? length : 0));
-    this.dS.push(new Float64Array(learned ? length : 0));
+    const two = learned && this.has1[c] === 1;
+    this.daBase.push(new Float64Array(learned ? width : 0));
+    this.daTest.push(new Float64Array(learned ? width : 0));
+    this.da2Base.push(new Float64Array(two ? width : 0));
+    this.da2Test.push(new Float64Array(two ? width : 0));
+    this.dh.push(new Float64Array(length));
+    this.dSlot.push([0, 1, 2, 3].map((k) => new Float64Array(learned && (k !== 1 || two) && (k !== 3 || this.has3[c] === 1) ? length : 0)));
     if (!learned) {
       const w = new Float64Array(L);
-      adstockWeightsWithGradient(buildAdstockSpec(t), w, new Float64Array(L));
-      this.deltaH(j, w, null, Math.log(t.K), t.K, t.S);
+      adstockWeightsWithGradient(adstockSpecOf(t), w, new Float64Array(L), new Float64Array(L));
+      this.deltaH(j, w, null, null, this.centre, 4 * c);
     }
   }
 
   /**
    * Δh[i] = h(a_test) − h(a) at the test's output weeks i (startT .. endT + L − 1), with lag
-   * weights w (and ∂w/∂α when `dw` is given, also ∂Δh/∂α, ∂Δh/∂K, ∂Δh/∂S into dA/dK/dS). The
-   * windows are convolved with @tributary/transforms' `convolveAdstock` (the window starts
-   * L − 1 weeks early, so every output week has its full carry-over).
+   * weights w and the channel's slot values par[at + 0..3]; when `dw` is given (learned) also
+   * ∂Δh/∂(slot j) into dSlot (dw2 = ∂w/∂(slot 1) for Weibull channels). The windows are
+   * convolved with @tributary/transforms' `convolveAdstock` (the window starts L − 1 weeks
+   * early, so every output week has its full carry-over).
    */
-  private deltaH(j: number, w: Float64Array, dw: Float64Array | null, logK: number, Kc: number, Sc: number): void {
+  private deltaH(j: number, w: Float64Array, dw: Float64Array | null, dw2: Float64Array | null, par: ArrayLike<number>, at: number): void {
     const ab = convolveAdstock(this.xBase[j]!, w, this.aBase[j]!);
-    const at = convolveAdstock(this.xTest[j]!, w, this.aTest[j]!);
+    const aT = convolveAdstock(this.xTest[j]!, w, this.aTest[j]!);
     const dab = dw === null ? null : convolveAdstock(this.xBase[j]!, dw, this.daBase[j]!);
     const dat = dw === null ? null : convolveAdstock(this.xTest[j]!, dw, this.daTest[j]!);
+    const c = this.channel[j]!;
+    const two = dw2 !== null && this.has1[c] === 1;
+    const dab2 = two ? convolveAdstock(this.xBase[j]!, dw2, this.da2Base[j]!) : null;
+    const dat2 = two ? convolveAdstock(this.xTest[j]!, dw2, this.da2Test[j]!) : null;
     const dh = this.dh[j]!;
     const L = w.length;
     const n = this.length[j]!;
-    const { hA, hK, hS } = this;
+    const d = this.dSlot[j]!;
+    if (this.fast[c] === 1) {
+      const Kc = par[at + 2]!;
+      const Sc = par[at + 3]!;
+      const logK = Math.log(Kc);
+      const { hA, hK, hS } = this;
+      for (let i = 0; i < n; i++) {
+        const li = i + L - 1;
+        const h1 = hillPoint(aT[li]!, dat === null ? 0 : dat[li]!, logK, Kc, Sc, hA, hK, hS, 0);
+        dh[i] = h1 - hillPoint(ab[li]!, dab === null ? 0 : dab[li]!, logK, Kc, Sc, hA, hK, hS, 1);
+        if (dw !== null) {
+          d[0]![i] = hA[0]! - hA[1]!;
+          d[2]![i] = hK[0]! - hK[1]!;
+          d[3]![i] = hS[0]! - hS[1]!;
+        }
+      }
+      return;
+    }
+    const kind = this.satKind[c]!;
+    const p2 = par[at + 2]!;
+    const p3 = this.has3[c] === 1 ? par[at + 3]! : 0;
+    const { sT, sB } = this;
+    const has3 = this.has3[c] === 1;
     for (let i = 0; i < n; i++) {
       const li = i + L - 1;
-      const h1 = hillPoint(at[li]!, dat === null ? 0 : dat[li]!, logK, Kc, Sc, hA, hK, hS, 0);
-      dh[i] = h1 - hillPoint(ab[li]!, dab === null ? 0 : dab[li]!, logK, Kc, Sc, hA, hK, hS, 1);
+      const a1 = aT[li]! > 0 ? aT[li]! : 0;
+      const a0 = ab[li]! > 0 ? ab[li]! : 0;
+      dh[i] = saturationPoint(kind, a1, p2, p3, sT) - saturationPoint(kind, a0, p2, p3, sB);
       if (dw !== null) {
-        this.dA[j]![i] = hA[0]! - hA[1]!;
-        this.dK[j]![i] = hK[0]! - hK[1]!;
-        this.dS[j]![i] = hS[0]! - hS[1]!;
+        const g1 = a1 > 0 ? sT[0]! : 0;
+        const g0 = a0 > 0 ? sB[0]! : 0;
+        d[0]![i] = g1 * dat![li]! - g0 * dab![li]!;
+        if (two) d[1]![i] = g1 * dat2![li]! - g0 * dab2![li]!;
+        d[2]![i] = sT[1]! - sB[1]!;
+        if (has3) d[3]![i] = sT[2]! - sB[2]!;
       }
     }
   }
@@ -168,7 +227,7 @@ export class LiftTestsTerm implements Term {
 
   /**
    * lift_j / yScale ~ Normal(beta[g,c] · Σ_i m_c(t_i) Δh_j[i], se_j / yScale), added to the
-   * adjoints gB (and gTAlpha/gTK/gTS, gTvW).
+   * adjoints gB (and gTPar, gTvW).
    */
   forward(_theta: Float64Array, _grad: Float64Array, s: Scratch): number {
     const { P, layout } = this.data;
@@ -181,7 +240,7 @@ export class LiftTestsTerm implements Term {
       const c = this.channel[j]!;
       const bi = layout.setOf(g) * P + layout.mediaColumn(c);
       const beta = s.B[bi]!;
-      if (isLearned) this.deltaH(j, s.lagW[c]!, s.lagDW[c]!, s.tLogK[c]!, s.tK[c]!, s.tS[c]!);
+      if (isLearned) this.deltaH(j, s.lagW[c]!, s.lagDW[c]!, s.lagDW2[c]!, s.tPar, 4 * c);
       const dh = this.dh[j]!;
       const tv = this.tv.tvOf[c]!;
       const n = this.length[j]!;
@@ -194,14 +253,19 @@ export class LiftTestsTerm implements Term {
       s.gB[bi]! += r * sum;
       if (!isLearned && tv < 0) continue;
       let sa = 0;
+      let sa2 = 0;
       let sk = 0;
       let ss = 0;
+      const d = this.dSlot[j]!;
+      const d1 = d[1]!;
+      const d3 = d[3]!;
       for (let i = 0; i < n; i++) {
         const m = tv >= 0 ? this.tv.multiplierAt(W, tv, t0 + i) : 1;
         if (isLearned) {
-          sa += m * this.dA[j]![i]!;
-          sk += m * this.dK[j]![i]!;
-          ss += m * this.dS[j]![i]!;
+          sa += m * d[0]![i]!;
+          if (d1.length > 0) sa2 += m * d1[i]!;
+          sk += m * d[2]![i]!;
+          if (d3.length > 0) ss += m * d3[i]!;
         }
         if (tv >= 0) {
           const k = this.tv.knotIndex(t0 + i);
@@ -212,9 +276,10 @@ export class LiftTestsTerm implements Term {
         }
       }
       if (isLearned) {
-        s.gTAlpha[c]! += r * beta * sa;
-        s.gTK[c]! += r * beta * sk;
-        s.gTS[c]! += r * beta * ss;
+        s.gTPar[4 * c]! += r * beta * sa;
+        s.gTPar[4 * c + 1]! += r * beta * sa2;
+        s.gTPar[4 * c + 2]! += r * beta * sk;
+        s.gTPar[4 * c + 3]! += r * beta * ss;
       }
     }
     return lp;
@@ -224,18 +289,18 @@ export class LiftTestsTerm implements Term {
 
   /**
    * Implied lift (money) of every test for a loaded draw: coefficients B (sets × P), knot
-   * log-values W, and — learned transforms — the draw's α, K, S per channel.
+   * log-values W, and — learned transforms — the draw's slot values per channel (C × 4).
    */
-  predictions(B: Float64Array, W: ArrayLike<number>, alpha: ArrayLike<number> | null, Kc: ArrayLike<number>, Sc: ArrayLike<number>, out: Float64Array): Float64Array {
+  predictions(B: Float64Array, W: ArrayLike<number>, par: Float64Array | null, out: Float64Array): Float64Array {
     const { P, layout, yScale, transforms } = this.data;
     for (let j = 0; j < this.count; j++) {
       const g = this.market[j]!;
       const c = this.channel[j]!;
-      if (alpha !== null) {
+      if (par !== null) {
         const t = transforms[c]!;
         const w = new Float64Array(t.lMax);
-        adstockWeightsWithGradient(buildAdstockSpec({ ...t, alpha: alpha[c]! }), w, new Float64Array(t.lMax));
-        this.deltaH(j, w, null, Math.log(Kc[c]!), Kc[c]!, Sc[c]!);
+        adstockWeightsWithGradient(adstockSpecOf(t, par[4 * c]!, par[4 * c + 1]!), w, new Float64Array(t.lMax), new Float64Array(t.lMax));
+        this.deltaH(j, w, null, null, par, 4 * c);
       }
       out[j] = B[layout.setOf(g) * P + layout.mediaColumn(c)]! * this.weightedSum(j, W) * yScale[g]!;
     }

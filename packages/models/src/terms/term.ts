@@ -40,23 +40,23 @@ export interface Scratch {
   /** N: ∂lp/∂μ (scaled) per observed row, written by the direct likelihood for every row. */
   readonly eRow: Float64Array;
   /**
-   * Learned transforms (C each): α, K, S, log K of this evaluation, and the adjoints of α, K, S
-   * that other terms add (the lift tests); empty adjoints when transforms are fixed.
+   * Learned transforms, C × 4 channel-major (slots of transform-kinds.ts: adstock 0, 1,
+   * saturation 2, 3): each slot's value this evaluation, dValue/du (the chain to θ), and the
+   * adjoints other terms add (the lift tests); log K of Hill channels (C). Empty when fixed.
    */
-  readonly tAlpha: Float64Array;
-  readonly tK: Float64Array;
-  readonly tS: Float64Array;
+  readonly tPar: Float64Array;
+  readonly tJac: Float64Array;
+  readonly gTPar: Float64Array;
   readonly tLogK: Float64Array;
-  readonly gTAlpha: Float64Array;
-  readonly gTK: Float64Array;
-  readonly gTS: Float64Array;
-  /** Per channel: lag weights w and ∂w/∂α of this evaluation (learned transforms only). */
+  /** Per channel: lag weights w and ∂w/∂(slot 0), ∂w/∂(slot 1) of this evaluation (learned only). */
   readonly lagW: readonly Float64Array[];
   readonly lagDW: readonly Float64Array[];
-  /** C×N (channel-major): ∂H/∂α, ∂H/∂K, ∂H/∂S (× the time-varying multiplier once that term ran). */
-  readonly dHa: Float64Array;
-  readonly dHK: Float64Array;
-  readonly dHS: Float64Array;
+  readonly lagDW2: readonly Float64Array[];
+  /**
+   * Per slot, C×N (channel-major): ∂H/∂(slot value) (× the time-varying multiplier once that
+   * term ran); a slot no channel uses has an empty array.
+   */
+  readonly dH: readonly Float64Array[];
   /** T×J centred log-multipliers at the knots and their adjoint; N×T multipliers at the rows. */
   readonly tvW: Float64Array;
   readonly gTvW: Float64Array;
@@ -70,6 +70,8 @@ export interface ScratchSizes {
   readonly numSets: number;
   readonly isLearned: boolean;
   readonly lMax: readonly number[];
+  /** Which of the 4 learned slots any channel uses. */
+  readonly slotUsed: readonly boolean[];
   readonly numTv: number;
   readonly numKnots: number;
 }
@@ -83,9 +85,10 @@ export function createScratch(X: Float64Array, z: ScratchSizes): Scratch {
   const lagDAll = new Float64Array(isLearned ? C * maxLag : 0);
   const len = (c: number): number => (isLearned ? z.lMax[c]! : 0);
   const nT = isLearned ? C : 0;
-  const adjoints = new Float64Array(S * P + S + 3 * nT + T * z.numKnots);
+  const adjoints = new Float64Array(S * P + S + 4 * nT + T * z.numKnots);
   let at = 0;
   const view = (n: number): Float64Array => adjoints.subarray(at, (at += n));
+  const lagD2All = new Float64Array(isLearned && z.slotUsed[1] ? C * maxLag : 0);
   return {
     adjoints,
     X: evalX,
@@ -95,18 +98,14 @@ export function createScratch(X: Float64Array, z: ScratchSizes): Scratch {
     sig: new Float64Array(S),
     gLogSig: view(S),
     eRow: new Float64Array(N),
-    tAlpha: new Float64Array(C),
-    tK: new Float64Array(C),
-    tS: new Float64Array(C),
+    tPar: new Float64Array(4 * nT),
+    tJac: new Float64Array(4 * nT),
+    gTPar: view(4 * nT),
     tLogK: new Float64Array(C),
-    gTAlpha: view(nT),
-    gTK: view(nT),
-    gTS: view(nT),
     lagW: Array.from({ length: C }, (_, c) => lagAll.subarray(c * maxLag, c * maxLag + len(c))),
     lagDW: Array.from({ length: C }, (_, c) => lagDAll.subarray(c * maxLag, c * maxLag + len(c))),
-    dHa: new Float64Array(isLearned ? N * C : 0),
-    dHK: new Float64Array(isLearned ? N * C : 0),
-    dHS: new Float64Array(isLearned ? N * C : 0),
+    lagDW2: Array.from({ length: C }, (_, c) => (lagD2All.length > 0 ? lagD2All.subarray(c * maxLag, c * maxLag + len(c)) : lagD2All)),
+    dH: [0, 1, 2, 3].map((j) => new Float64Array(isLearned && z.slotUsed[j] ? N * C : 0)),
     tvW: new Float64Array(T * z.numKnots),
     gTvW: view(T * z.numKnots),
     tvM: new Float64Array(T > 0 ? N * T : 0),

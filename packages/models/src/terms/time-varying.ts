@@ -140,7 +140,13 @@ export class TimeVaryingTerm implements Term {
     }
     const X = s.X;
     const Xe = s.design;
-    const isLearned = s.dHa.length > 0;
+    const isLearned = s.dH[0]!.length > 0;
+    const dH0 = s.dH[0]!;
+    const dH1 = s.dH[1]!;
+    const dH2 = s.dH[2]!;
+    const dH3 = s.dH[3]!;
+    const has1 = dH1.length > 0;
+    const has3 = dH3.length > 0;
     for (let n = 0; n < N; n++) {
       const k = this.rowKnot[n]!;
       const f = this.rowFrac[n]!;
@@ -152,9 +158,11 @@ export class TimeVaryingTerm implements Term {
         s.tvM[n * T + i] = m;
         Xe[row + c] = X[row + c]! * m;
         if (isLearned) {
-          s.dHa[c * N + n]! *= m;
-          s.dHK[c * N + n]! *= m;
-          s.dHS[c * N + n]! *= m;
+          const j = c * N + n;
+          dH0[j]! *= m;
+          if (has1) dH1[j]! *= m;
+          dH2[j]! *= m;
+          if (has3) dH3[j]! *= m;
         }
       }
     }
