@@ -7,10 +7,12 @@
 //   node packages/evaluation/bench/evaluate-speed.mjs --out /tmp/evalbench --skip-fit # re-time evaluate/report only
 //
 // Prints one JSON line: fit wall seconds (the manifest's timing.wall_seconds and the process's
-// elapsed time), evaluate and report seconds, and evaluate / fit. `evaluate --json` is saved to
+// elapsed time), evaluate and report wall seconds, CPU seconds (user + system, /usr/bin/time)
+// of each command, evaluate / fit (wall) and the load average at the end. `evaluate --json` is saved to
 // OUT/evaluate-<label>.json so two builds can be compared for identical output.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -60,31 +62,50 @@ const seconds = (f) => {
   const r = f();
   return { r, s: Number(process.hrtime.bigint() - t0) / 1e9 };
 };
-const run = (args) => execFileSync(process.execPath, [bin, ...args], { cwd: root, maxBuffer: 1 << 30, encoding: 'utf8' });
+// CPU seconds (user + system) of the child, from /usr/bin/time when it exists.
+const timeFile = join(tmpdir(), `evaluate-speed-${process.pid}.time`);
+const hasTime = existsSync('/usr/bin/time');
+let lastCpu = null;
+const run = (args) => {
+  const out = hasTime
+    ? execFileSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, process.execPath, bin, ...args], { cwd: root, maxBuffer: 1 << 30, encoding: 'utf8' })
+    : execFileSync(process.execPath, [bin, ...args], { cwd: root, maxBuffer: 1 << 30, encoding: 'utf8' });
+  lastCpu = hasTime ? readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).reduce((a, v) => a + Number(v), 0) : null;
+  return out;
+};
+const round = (x) => (x === null ? null : +x.toFixed(2));
 
 const csv = join(out, 'evalbench_marketing.csv');
 const results = join(out, 'results');
 let fitElapsed = null;
+let fitCpu = null;
 if (!values['skip-fit'] || !existsSync(join(results, 'hierarchical', 'manifest.json'))) {
   const written = await writeScenario(generateScenario(config, Number(values.seed)), out);
   if (resolve(written.csvPath) !== csv) throw new Error(`unexpected CSV path ${written.csvPath}`);
   fitElapsed = seconds(() =>
     run(['fit', csv, '--model', 'hierarchical', '--chains', '4', '--warmup', '1000', '--draws', '1000', '--seed', '1', '--out', results]),
   ).s;
+  fitCpu = lastCpu;
 }
 const manifest = JSON.parse(readFileSync(join(results, 'hierarchical', 'manifest.json'), 'utf8'));
 const fitWall = manifest.timing?.wall_seconds ?? fitElapsed;
 const ev = seconds(() => run(['evaluate', join(results, 'hierarchical'), '--json']));
+const evCpu = lastCpu;
 writeFileSync(join(out, `evaluate-${values.label}.json`), ev.r);
 const rep = seconds(() => run(['report', results, '--data', csv, '--out', join(out, `report-${values.label}.html`)]));
+const repCpu = lastCpu;
 console.log(
   JSON.stringify({
     label: values.label,
     data: `${G} markets × ${W} weeks × ${channels.length} channels`,
     fitWallSeconds: fitWall,
-    fitElapsedSeconds: fitElapsed,
-    evaluateSeconds: +ev.s.toFixed(2),
-    reportSeconds: +rep.s.toFixed(2),
+    fitElapsedSeconds: round(fitElapsed),
+    fitCpuSeconds: round(fitCpu),
+    evaluateSeconds: round(ev.s),
+    evaluateCpuSeconds: round(evCpu),
+    reportSeconds: round(rep.s),
+    reportCpuSeconds: round(repCpu),
     evaluateOverFit: +(ev.s / fitWall).toFixed(3),
+    loadAverage: loadavg().map((x) => +x.toFixed(2)),
   }),
 );
