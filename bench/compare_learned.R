@@ -47,9 +47,10 @@ cat(row("Stan (rstan 2.21)", b, s_wall, s_div, sprintf("%d chains x (%d + %d), s
     tim$chains, tim$warmup, tim$draws, tim$seed, paste(sprintf("%.0f", tim$warmup_seconds + tim$sample_seconds), collapse = "/"),
     tim$compile_seconds)), "\n", sep = "")
 cat(sprintf("\n**Ratio Tributary / Stan of min bulk-ESS per wall second: %.2f** (goal of issue 13: >= 3).\n", t_rate / s_rate))
-cat(sprintf("Over %d common parameters; %s.\n", length(common),
-    paste(c(if (length(only_tr)) sprintf("only Tributary reports %s", paste(only_tr, collapse = " ")),
-            if (length(only_st)) sprintf("only Stan reports %s", paste(only_st, collapse = " "))), collapse = "; ")))
+extra <- c(if (length(only_tr)) sprintf("only Tributary reports %s", paste(only_tr, collapse = " ")),
+           if (length(only_st)) sprintf("only Stan reports %s", paste(only_st, collapse = " ")))
+cat(sprintf("Over %d common parameters%s.\n", length(common),
+    if (length(extra)) paste0("; ", paste(extra, collapse = "; ")) else " (every parameter either side reports)"))
 
 focus <- grepl("^(adstock_alpha|sat_K|sat_S|beta_mu)\\[", common)
 ord <- order(sub("\\[.*", "", common[focus]) != "adstock_alpha", sub("\\[.*", "", common[focus]) != "sat_K",
