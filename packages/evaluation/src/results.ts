@@ -28,7 +28,9 @@ const MODEL_KINDS = ['pooled', 'unpooled', 'hierarchical'] as const;
  * adstock adds `shape`, `scale`, other saturations `saturation` and their parameters.
  */
 const transformSchema = z.looseObject({
-  adstock: z.enum(['geometric', 'delayed', 'weibull_cdf', 'weibull_pdf']),
+  // Validated as the four kinds; typed loosely like models' ChannelTransform.adstock (code written
+  // for geometric/delayed still passes these records to @tributary/transforms' buildAdstockSpec).
+  adstock: z.enum(['geometric', 'delayed', 'weibull_cdf', 'weibull_pdf']) as unknown as z.ZodAny,
   alpha: z.number(),
   theta: z.number(),
   K: z.number(),
