@@ -4,6 +4,8 @@
  * draw with exactly the model that was fitted: `buildModel(buildPanel(parseMarketingCsv(text,
  * manifest data options)), { kind, priors, transforms, learnTransforms, likelihood, timeVarying,
  * liftTests })` (the lift tests are stored in the manifest itself, so no second file is needed).
+ * `transforms` is the manifest's per-channel record as is: adstock and saturation kind and their
+ * parameters (absent `saturation` = Hill, as in manifests written before the transform family).
  *
  * The data file must be the one the fit used: its sha256 is compared with the manifest's
  * (`data.sha256`). `dataFile` overrides the path recorded in the manifest (for a moved file);
