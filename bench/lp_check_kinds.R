@@ -28,7 +28,7 @@ df <- tempfile(fileext = ".json")
 invisible(tri("data", csv, tr, df))
 ex <- fromJSON(df, simplifyVector = TRUE)
 s <- ex$stan; mk <- ex$markets; ch <- ex$channels; G <- length(mk); C <- length(ch)
-s$Xc <- matrix(if (length(s$Xc) == 0) numeric(0) else unlist(s$Xc), nrow = s$N, ncol = s$K)
+s$Xc <- if (s$K == 0) matrix(0, s$N, 0) else matrix(s$Xc, nrow = s$N, ncol = s$K)
 for (nm in c("grid_start", "lags", "adstock_theta", "adstock_kind", "sat_kind", "ad_par0", "ad_par1",
              "sat_par0", "sat_par1", "ad_sd0", "ad_sd1", "sat_sd0", "sat_sd1", "y_scale"))
   s[[nm]] <- array(s[[nm]], dim = length(s[[nm]]))
