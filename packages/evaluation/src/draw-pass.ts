@@ -16,7 +16,7 @@
  * `pointwiseLogLikelihood` and `liftTestChecks` accept a pass (option `pass`) instead of making
  * their own; `evaluateResults` makes one pass with every part and feeds all of them.
  */
-import type { DrawView, Model } from '@tributary/models';
+import type { Model } from '@tributary/models';
 import { buildRng } from '@tributary/sampler';
 import { invalidArgument } from './errors.js';
 import { sd } from './numerics.js';
@@ -37,8 +37,6 @@ export interface DrawPassParts {
 export interface DrawPassOptions extends DrawPassParts {
   /** Seed of the replicated draws (default 1, as `posteriorPredictiveChecks`). */
   readonly seed?: number | string;
-  /** Called for every draw with its loaded view after the pass has read it (do not keep the view). */
-  readonly onDraw?: (view: DrawView, index: number) => void;
 }
 
 /** What a pass collected; the arrays of parts that were not asked for are absent. */
@@ -85,7 +83,6 @@ export function passOverDraws(results: ResultsFolder, model: Model, options: Dra
   const S = results.numChains * results.numDraws;
   const NC = 4 + C;
   const seed = options.seed ?? 1;
-  const onDraw = options.onDraw;
 
   const roas = parts.derived ? new Float64Array(G * C * S) : undefined;
   const mroas = parts.derived ? new Float64Array(G * C * S) : undefined;
@@ -153,7 +150,6 @@ export function passOverDraws(results: ResultsFolder, model: Model, options: Dra
       view.liftPredictions(bufJ);
       for (let j = 0; j < J; j++) lift[j * S + s] = bufJ[j]!;
     }
-    if (onDraw) onDraw(view, s);
   });
 
   return {
