@@ -165,6 +165,7 @@ export async function buildReportInput(options: BuildReportOptions): Promise<Rep
   const calibration = buildCalibrationInput({
     folders: main.folders,
     fitted: main.fitted,
+    liftChecks: main.computations.map((c) => c.report.liftTests),
     roas: main.models.map((m) => m.roas),
     markets,
     channels,

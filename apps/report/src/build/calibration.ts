@@ -5,7 +5,17 @@
 // market of each tested channel without and with the tests, and the effect multiplier over time
 // of every time-varying channel (`tv_multiplier[c,k]` at the knots of its random walk).
 import { addWeeks, TributaryError, weeksBetween } from '@tributary/data';
-import { liftTestChecks, rebuildModel, sha256Hex, summarizeDerived, type FittedModel, type ResultsFolder, type RoasRow } from '@tributary/evaluation';
+import {
+  liftTestChecks,
+  passOverDraws,
+  rebuildModel,
+  sha256Hex,
+  summarizeDerived,
+  type FittedModel,
+  type LiftTestCheck,
+  type ResultsFolder,
+  type RoasRow,
+} from '@tributary/evaluation';
 import type { CalibrationInput, Estimate, LiftTestResult, RoasShiftChannel, TimeVaryingSeries } from '../types.js';
 import { findModelDirs, loadModelFolders, pooledDraws } from './results.js';
 import { estimate } from './stats.js';
@@ -27,6 +37,8 @@ export interface UncalibratedFit {
   fitted: FittedModel;
   /** ROAS per market and channel, as `tributary evaluate` reports it. */
   roas: readonly RoasRow[];
+  /** Measured vs implied lift of the calibrated folder's tests (same pass over the draws as `roas`). */
+  liftChecks: readonly LiftTestCheck[];
   notes: string[];
 }
 
@@ -67,13 +79,21 @@ export async function loadUncalibrated(dir: string, calibrated: ResultsFolder, c
   const tests = calibrated.manifest.lift_tests ?? [];
   // The lift tests add no parameters, so the draws fit the rebuilt model as they are.
   const fitted = await rebuildModel({ ...folder, manifest: { ...folder.manifest, lift_tests: [...tests] } }, { csvText });
-  const roas = summarizeDerived(folder, fitted).roas;
-  return { folder, fitted, roas, notes };
+  // One pass over the draws (one model.loadDraw each) for the ROAS and the implied lifts.
+  const pass = passOverDraws(folder, fitted.model, { derived: true, liftTests: true });
+  const roas = summarizeDerived(folder, fitted, { pass }).roas;
+  const liftChecks = liftTestChecks(folder, fitted.model, { pass });
+  return { folder, fitted, roas, liftChecks, notes };
 }
 
 /** Model-implied lift of every test: mean, 94% HDI and sd over the posterior draws (@tributary/evaluation). */
 export function impliedLifts(folder: ResultsFolder, fitted: FittedModel): { implied: Estimate; sd: number }[] {
-  return liftTestChecks(folder, fitted.model).map((c) => ({ implied: { mean: c.implied.mean, lower: c.implied.hdiLow, upper: c.implied.hdiHigh }, sd: c.implied.sd }));
+  return impliedFromChecks(liftTestChecks(folder, fitted.model));
+}
+
+/** The implied lifts of `liftTestChecks` results (e.g. an evaluation report's `liftTests`). */
+function impliedFromChecks(checks: readonly LiftTestCheck[]): { implied: Estimate; sd: number }[] {
+  return checks.map((c) => ({ implied: { mean: c.implied.mean, lower: c.implied.hdiLow, upper: c.implied.hdiHigh }, sd: c.implied.sd }));
 }
 
 const zScore = (implied: number, impliedSd: number, lift: number, se: number) => (implied - lift) / Math.sqrt(se * se + (Number.isFinite(impliedSd) ? impliedSd * impliedSd : 0));
@@ -81,6 +101,11 @@ const zScore = (implied: number, impliedSd: number, lift: number, se: number) =>
 export interface CalibrationBuild {
   folders: readonly ResultsFolder[];
   fitted: readonly FittedModel[];
+  /**
+   * Each folder's lift-test checks from its evaluation report (`EvaluationReport.liftTests`), so
+   * that the implied lifts are not computed in another pass over the draws; default: computed.
+   */
+  liftChecks?: readonly (readonly LiftTestCheck[])[];
   /** ROAS per market and channel of each folder ([g][c], report order), for the shift chart. */
   roas: readonly (readonly (readonly (Estimate | null)[])[])[];
   markets: readonly string[];
@@ -101,9 +126,10 @@ export function buildCalibrationInput(b: CalibrationBuild): CalibrationInput | u
   const folder = b.folders[ci]!;
   const fitted = b.fitted[ci]!;
   const tests = folder.manifest.lift_tests ?? [];
-  const implied = impliedLifts(folder, fitted);
+  const given = b.liftChecks?.[ci];
+  const implied = given && given.length === tests.length ? impliedFromChecks(given) : impliedLifts(folder, fitted);
   const u = b.uncalibrated;
-  const impliedU = u ? impliedLifts(u.folder, u.fitted) : undefined;
+  const impliedU = u ? impliedFromChecks(u.liftChecks) : undefined;
   const liftTests: LiftTestResult[] = tests.map((t, j) => {
     const im = implied[j]!;
     const truth = trueLift(b.truth, t);
