@@ -5,8 +5,9 @@
 # prepare_learned()), on the same data and machine. Reference for issue 13 (goal: Tributary
 # >= 3x Stan's min bulk-ESS per wall second).
 #
-# Reproduce (by hand, not in CI; needs r-cran-rstan r-cran-posterior r-cran-jsonlite, the BH
-# include symlink of bench/README notes / results file, current apps/cli/dist and packages/*/dist):
+# Reproduce (by hand, not in CI; needs r-cran-rstan r-cran-posterior r-cran-jsonlite, current
+# apps/cli/dist and packages/*/dist, and once, since Debian's r-cran-bh ships no headers:
+#   ln -s /usr/include "$(Rscript -e 'cat(system.file(package="BH"))')/include"):
 #   bash bench/run-learned-compare.sh [--quick] [--reuse-tributary] [OUT]
 #   (default OUT: bench/out/learned; --quick: 4 chains x (250 warmup + 250 draws) into
 #   OUT-quick — figures from it are labelled "quick" and are NOT the reference;
