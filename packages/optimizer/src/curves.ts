@@ -22,7 +22,9 @@
  *
  * Deviation from model-spec §3: for S < 1 (only in draws of learned transforms) Hill has an
  * infinite slope at a = 0; below a = 1e-6·K (about a cent a week) it is replaced by a C¹
- * quadratic with a finite slope (see SMALL_A), so the optimizer does not chase sub-cent spends.
+ * quadratic with a finite slope, so the optimizer does not chase sub-cent spends. h and h' are
+ * `hillSmoothScalar` of @tributary/transforms (its documentation gives the construction); this
+ * file keeps no Hill of its own.
  *
  * Deviation from PyMC-Marketing (pymc_marketing/mmm/budget_optimizer.py): there the response is
  * the media contribution of the plan over the horizon and `adstock_periods` zero weeks after it,
@@ -30,6 +32,7 @@
  * h(a_hist) on top of the carry-over of the observed weeks, so the saturation the carry-over
  * already uses up is not credited to the plan.
  */
+import { hillSmoothScalar } from '@tributary/transforms';
 import { OptimizerError } from './errors.js';
 
 /** Plain-data description of a set of response curves (structured-cloneable, JSON-able). */
@@ -82,15 +85,6 @@ export interface ResponseCurves {
   thin(maxDraws: number): ResponseCurves;
 }
 
-/**
- * For S < 1 (possible in draws of learned transforms) Hill's slope is infinite at a = 0, so the
- * optimum would put sub-cent spends on every cell and the solver would crawl there. Below
- * a₀ = SMALL_A·K the curve is replaced by the quadratic through 0 that matches h and h' at a₀
- * (C¹, concave, finite slope at 0): at most h(a₀) ≤ 1e-6^S per week-term, i.e. spends of about
- * a cent a week at typical spend scales, invisible once plans are rounded to cents.
- */
-const SMALL_A = 1e-6;
-
 function fail(message: string): never {
   throw new OptimizerError('OPTIMIZER_INVALID_INPUT', message);
 }
@@ -130,55 +124,6 @@ export function buildResponseCurves(spec: CurveSpec): ResponseCurves {
   return isShared ? new SharedCurves(spec) : new PerDrawCurves(spec);
 }
 
-/** h(a) and h'(a) of Hill with log K = lnK, shape S; results in HILL[0], HILL[1]. */
-const HILL = new Float64Array(2);
-function hillAndSlope(a: number, lnK: number, S: number): void {
-  if (S < 1) {
-    const a0 = SMALL_A * Math.exp(lnK);
-    if (a < a0) {
-      smallHill(a, a0, S);
-      return;
-    }
-  }
-  if (a > 0) {
-    const q = Math.exp(S * (Math.log(a) - lnK));
-    if (q === Infinity) {
-      HILL[0] = 1;
-      HILL[1] = 0;
-    } else {
-      const onePlusQ = 1 + q;
-      const h = q / onePlusQ;
-      HILL[0] = h;
-      HILL[1] = (S * h) / (onePlusQ * a);
-    }
-    return;
-  }
-  HILL[0] = 0;
-  HILL[1] = S > 1 ? 0 : Math.exp(-lnK);
-}
-
-/** S < 1, 0 ≤ a < a₀: h̃(a) = αa + βa² with h̃(a₀) = h(a₀), h̃'(a₀) = h'(a₀). */
-function smallHill(a: number, a0: number, S: number): void {
-  const q0 = Math.pow(SMALL_A, S); // (a₀/K)^S
-  const h0 = q0 / (1 + q0);
-  const hp0 = (S * h0) / ((1 + q0) * a0);
-  const beta = (hp0 * a0 - h0) / (a0 * a0);
-  const alpha = (2 * h0 - hp0 * a0) / a0;
-  const x = a > 0 ? a : 0;
-  HILL[0] = alpha * x + beta * x * x;
-  HILL[1] = alpha + 2 * beta * x;
-}
-
-function hillValue(a: number, lnK: number, S: number): number {
-  if (S < 1 && a < SMALL_A * Math.exp(lnK)) {
-    hillAndSlope(a, lnK, S);
-    return HILL[0]!;
-  }
-  if (!(a > 0)) return 0;
-  const q = Math.exp(S * (Math.log(a) - lnK));
-  return q === Infinity ? 1 : q / (1 + q);
-}
-
 class SharedCurves implements ResponseCurves {
   readonly numDraws: number;
   readonly numCells: number;
@@ -197,6 +142,8 @@ class SharedCurves implements ResponseCurves {
   /** f'_i at the last evaluated x. */
   private readonly lastSlope: Float64Array;
   private readonly acc: Float64Array;
+  /** [h, h'] of the last Hill evaluation. */
+  private readonly hs = new Float64Array(2);
 
   constructor(spec: CurveSpec) {
     const D = spec.numDraws;
@@ -215,7 +162,7 @@ class SharedCurves implements ResponseCurves {
     this.coefMean = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let b = 0;
-      for (let k = 0; k < m; k++) b += this.mult[i * m + k]! * hillValue(this.carry[i * m + k]!, this.lnK[i]!, this.S[i]!);
+      for (let k = 0; k < m; k++) b += this.mult[i * m + k]! * hillSmoothScalar(this.carry[i * m + k]!, this.lnK[i]!, this.S[i]!, this.hs);
       this.base[i] = b;
     }
     for (let d = 0; d < D; d++) for (let i = 0; i < n; i++) this.coefMean[i]! += this.coef[d * n + i]! / D;
@@ -230,6 +177,7 @@ class SharedCurves implements ResponseCurves {
     const m = this.numTerms;
     const lnK = this.lnK[i]!;
     const S = this.S[i]!;
+    const hs = this.hs;
     let h = 0;
     let hp = 0;
     for (let k = 0; k < m; k++) {
@@ -237,9 +185,8 @@ class SharedCurves implements ResponseCurves {
       const mult = this.mult[j]!;
       if (mult === 0) continue;
       const slope = this.slope[j]!;
-      hillAndSlope(this.carry[j]! + slope * xi, lnK, S);
-      h += mult * HILL[0]!;
-      hp += mult * slope * HILL[1]!;
+      h += mult * hillSmoothScalar(this.carry[j]! + slope * xi, lnK, S, hs);
+      hp += mult * slope * hs[1]!;
     }
     this.f[i] = h - this.base[i]!;
     this.fp[i] = hp;
@@ -331,6 +278,10 @@ class PerDrawCurves implements ResponseCurves {
   private readonly lnx: Float64Array;
   /** D × n: ∂R_d/∂x_i at the last x evaluated with isGradientNeeded. */
   private jacobian = new Float64Array(0);
+  /** [h, h'] of the last Hill evaluation. */
+  private readonly hs = new Float64Array(2);
+  /** ∂/∂x_i of the last `cell` evaluated with wantSlope. */
+  private cellSlope = 0;
 
   constructor(spec: CurveSpec) {
     const D = spec.numDraws;
@@ -357,7 +308,7 @@ class PerDrawCurves implements ResponseCurves {
       for (let i = 0; i < n; i++) {
         const c = d * n + i;
         let b = 0;
-        for (let k = 0; k < m; k++) b += this.mult[i * m + k]! * hillValue(this.carry[c * m + k]!, this.lnK[c]!, this.S[c]!);
+        for (let k = 0; k < m; k++) b += this.mult[i * m + k]! * hillSmoothScalar(this.carry[c * m + k]!, this.lnK[c]!, this.S[c]!, this.hs);
         this.base[c] = b;
       }
     }
@@ -365,7 +316,7 @@ class PerDrawCurves implements ResponseCurves {
     this.lnx = new Float64Array(n);
   }
 
-  /** Incremental response of draw d, cell i at x_i (saturated units); h' sum into HILL[1] when asked. */
+  /** Incremental response of draw d, cell i at x_i (saturated units); its slope into cellSlope when asked. */
   private cell(d: number, i: number, xi: number, lnx: number, wantSlope: boolean): number {
     const n = this.numCells;
     const m = this.numTerms;
@@ -378,6 +329,7 @@ class PerDrawCurves implements ResponseCurves {
     const slope = this.slope;
     const lnSlope = this.lnSlope;
     const mult = this.mult;
+    const hs = this.hs;
     let h = 0;
     let hp = 0;
     for (let k = 0; k < m; k++) {
@@ -386,40 +338,28 @@ class PerDrawCurves implements ResponseCurves {
       const car = carry[o + k]!;
       const sl = slope[o + k]!;
       let a: number;
-      let e: number;
+      let lnA: number;
       if (car === 0) {
         if (!(xi > 0) || sl === 0) {
           // a = 0: h = 0; the slope is h'(0) (0 for S > 1).
           if (wantSlope && sl > 0 && S <= 1) {
-            hillAndSlope(0, lnK, S);
-            hp += mk * sl * HILL[1]!;
+            hillSmoothScalar(0, lnK, S, hs);
+            hp += mk * sl * hs[1]!;
           }
           continue;
         }
+        // No carry-over: log a = log slope + log x, which saves a logarithm.
         a = sl * xi;
-        e = S * (lnSlope[o + k]! + lnx - lnK);
+        lnA = lnSlope[o + k]! + lnx;
       } else {
         a = car + sl * xi;
-        e = S < 1 ? 0 : S * (Math.log(a) - lnK);
+        lnA = Math.log(a);
       }
-      if (S < 1) {
-        // Rare (learned S below 1): the general kernel, with its small-a extension.
-        hillAndSlope(a, lnK, S);
-        h += mk * HILL[0]!;
-        if (wantSlope) hp += mk * sl * HILL[1]!;
-        continue;
-      }
-      const q = Math.exp(e);
-      if (q === Infinity) {
-        h += mk;
-        continue;
-      }
-      const onePlusQ = 1 + q;
-      const hk = q / onePlusQ;
-      h += mk * hk;
-      if (wantSlope) hp += (mk * sl * S * hk) / (onePlusQ * a);
+      // One call site for the hot path keeps the kernel inlined here.
+      h += mk * hillSmoothScalar(a, lnK, S, hs, lnA);
+      if (wantSlope) hp += mk * sl * hs[1]!;
     }
-    HILL[1] = hp;
+    this.cellSlope = hp;
     return h - this.base[c]!;
   }
 
@@ -438,7 +378,7 @@ class PerDrawCurves implements ResponseCurves {
         const f = this.cell(d, i, x[i]!, lnx[i]!, isGradientNeeded);
         const cf = coef[o + i]!;
         r += cf * f;
-        if (isGradientNeeded) J[o + i] = cf * HILL[1]!;
+        if (isGradientNeeded) J[o + i] = cf * this.cellSlope;
       }
       responseOut[d] = r;
     }

@@ -163,21 +163,7 @@ export const HILL_SMALL_A = 1e-6;
  * the spend and of the adstock slope) save one logarithm. a ≤ 0 is evaluated as a = 0.
  */
 export function hillSmoothScalar(a: number, lnK: number, S: number, out: Float64Array, lnA?: number): number {
-  if (S < 1) {
-    const a0 = HILL_SMALL_A * Math.exp(lnK);
-    if (a < a0) {
-      const q0 = Math.pow(HILL_SMALL_A, S); // (a₀/K)^S
-      const h0 = q0 / (1 + q0);
-      const hp0 = (S * h0) / ((1 + q0) * a0);
-      const beta = (hp0 * a0 - h0) / (a0 * a0);
-      const alpha = (2 * h0 - hp0 * a0) / a0;
-      const x = a > 0 ? a : 0;
-      const h = alpha * x + beta * x * x;
-      out[0] = h;
-      out[1] = alpha + 2 * beta * x;
-      return h;
-    }
-  }
+  if (S < 1 && a < HILL_SMALL_A * Math.exp(lnK)) return hillQuadratic(a, lnK, S, out);
   if (a > 0) {
     const q = Math.exp(S * ((lnA === undefined ? Math.log(a) : lnA) - lnK));
     if (q === Infinity) {
@@ -194,6 +180,24 @@ export function hillSmoothScalar(a: number, lnK: number, S: number, out: Float64
   out[0] = 0;
   out[1] = S > 1 ? 0 : Math.exp(-lnK);
   return 0;
+}
+
+/**
+ * hillSmoothScalar below a₀ (S < 1): h̃(a) = αa + βa² with h̃(a₀) = h(a₀), h̃′(a₀) = h′(a₀).
+ * A function of its own so that the common path stays small enough to be inlined into hot loops.
+ */
+function hillQuadratic(a: number, lnK: number, S: number, out: Float64Array): number {
+  const a0 = HILL_SMALL_A * Math.exp(lnK);
+  const q0 = Math.pow(HILL_SMALL_A, S); // (a₀/K)^S
+  const h0 = q0 / (1 + q0);
+  const hp0 = (S * h0) / ((1 + q0) * a0);
+  const beta = (hp0 * a0 - h0) / (a0 * a0);
+  const alpha = (2 * h0 - hp0 * a0) / a0;
+  const x = a > 0 ? a : 0;
+  const h = alpha * x + beta * x * x;
+  out[0] = h;
+  out[1] = alpha + 2 * beta * x;
+  return h;
 }
 
 /**
