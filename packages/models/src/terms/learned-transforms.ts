@@ -19,7 +19,7 @@
  * the evaluation design's media columns and ∂H/∂α, ∂H/∂K, ∂H/∂S per row. Returns −Infinity
  * outside the kernels' domain. Backward: the adjoint of H[n,c] is eRow[n]·beta[set(n),c]
  * (the likelihood's ∂lp/∂μ; the time-varying forward has already scaled ∂H by the multiplier),
- * summed with what the lift tests added into gTAlpha/gTK/gTS, then chained through u.
+ * summed with what the lift tests added into gTPar (per slot), then chained through u (tJac).
  *
  * Why not the kernels for the row loop: @tributary/transforms' `hillWithGradient` works on a
  * whole series with argument checks, and per value uses pow + log (plus a division) where
