@@ -8,6 +8,7 @@
 # Usage (from the repository root):
 #   Rscript bench/fit_stan_kinds.R CSV TRANSFORMS.json TRIBUTARY_RESULTS_DIR [chains warmup draws seed]
 suppressPackageStartupMessages({ library(rstan); library(jsonlite) })
+options(width = 200)
 args <- commandArgs(trailingOnly = TRUE)
 here <- normalizePath(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))))
 root <- dirname(here)
