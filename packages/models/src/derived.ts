@@ -76,6 +76,39 @@ export interface DrawContext {
   readonly lift: LiftTestsTerm;
 }
 
+/** Marginal ROAS: revenue from 1% more spend (adstock is linear: the Hill input becomes 1.01·a). */
+const MARGINAL_BUMP = 1.01;
+
+/** h(1.01·a) − h(a) of the channel's saturation (a > 0). */
+function bumpDiff(kind: SaturationKind, a: number, K: number, S: number): number {
+  return kind === 'hill'
+    ? hillScalar(MARGINAL_BUMP * a, K, S) - hillScalar(a, K, S)
+    : saturationPoint(kind, MARGINAL_BUMP * a, K, S, null) - saturationPoint(kind, a, K, S, null);
+}
+
+/**
+ * With fixed transforms the per-row differences h(1.01·a) − h(a) are the same for every draw:
+ * computed once per model (N×C, NaN where a ≤ 0) and reused, which makes marginal ROAS a sum per
+ * draw instead of 2·N·C saturation evaluations (the largest cost of `tributary evaluate`).
+ * Values are bit-for-bit those of the uncached loop.
+ */
+const bumpDiffCache = new WeakMap<ModelData, Float64Array>();
+function fixedBumpDiffs(data: ModelData, A: Float64Array, par: Float64Array, kinds: readonly SaturationKind[]): Float64Array {
+  let cached = bumpDiffCache.get(data);
+  if (cached === undefined) {
+    const { N, C } = data;
+    cached = new Float64Array(N * C);
+    for (let n = 0; n < N; n++) {
+      for (let c = 0; c < C; c++) {
+        const a = A[n * C + c]!;
+        cached[n * C + c] = a > 0 ? bumpDiff(kinds[c]!, a, par[4 * c + 2]!, par[4 * c + 3]!) : NaN;
+      }
+    }
+    bumpDiffCache.set(data, cached);
+  }
+  return cached;
+}
+
 export class LoadedDraw implements DrawView {
   private readonly B: Float64Array;
   private readonly sig: Float64Array;
@@ -280,7 +313,8 @@ export class LoadedDraw implements DrawView {
     checkOut('marginalRoas', o, G * C);
     const tv = this.ctx.tv;
     const T = tv.count;
-    const bump = 1.01;
+    const bump = MARGINAL_BUMP;
+    const rowDiff = this.learned ? null : fixedBumpDiffs(this.ctx.data, this.A, this.par, this.satKinds);
     for (let g = 0; g < G; g++) {
       const bo = layout.setOf(g) * P;
       for (let c = 0; c < C; c++) {
@@ -294,14 +328,19 @@ export class LoadedDraw implements DrawView {
         const kind = this.satKinds[c]!;
         const slot = tv.tvOf[c]!;
         let diff = 0;
-        for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
-          const a = this.A[n * C + c]!;
-          if (!(a > 0)) continue;
-          const m = slot >= 0 ? this.M[n * T + slot]! : 1;
-          diff +=
-            kind === 'hill'
-              ? m * (hillScalar(bump * a, Kc, Sc) - hillScalar(a, Kc, Sc))
-              : m * (saturationPoint(kind, bump * a, Kc, Sc, null) - saturationPoint(kind, a, Kc, Sc, null));
+        if (rowDiff !== null) {
+          // Fixed transforms: h(1.01·a) − h(a) per row is the same for every draw (cached).
+          for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
+            const d = rowDiff[n * C + c]!;
+            if (d === d) diff += (slot >= 0 ? this.M[n * T + slot]! : 1) * d;
+          }
+        } else {
+          for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
+            const a = this.A[n * C + c]!;
+            if (!(a > 0)) continue;
+            const m = slot >= 0 ? this.M[n * T + slot]! : 1;
+            diff += m * bumpDiff(kind, a, Kc, Sc);
+          }
         }
         o[g * C + c] = (diff * this.B[bo + layout.mediaColumn(c)]! * yScale[g]!) / ((bump - 1) * spend);
       }
