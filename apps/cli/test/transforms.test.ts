@@ -85,9 +85,20 @@ describe('tributary fit --transforms', () => {
     });
   }
 
+  it('backtest takes the same option (fixed kinds, one fold) and records the file', async () => {
+    await writeFile(join(dir, 'bt-transforms.yaml'), 'meta_spend: { adstock: weibull_pdf, saturation: logistic }\ntiktok_spend: { saturation: tanh }\n');
+    const res = await run(['backtest', 'data/volta_marketing.csv', '--model', 'pooled', '--folds', '1', '--horizon', '4', '--transforms', 'bt-transforms.yaml', '--out', 'bt-ok', ...small], dir);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const doc = JSON.parse(await readFile(join(dir, 'bt-ok', 'backtest.json'), 'utf8'));
+    expect(doc.settings.transforms_file).toBe(join(dir, 'bt-transforms.yaml'));
+    expect(doc.scores.length).toBeGreaterThan(0);
+  }, 600_000);
+
   it('backtest takes the same option and refuses the same bad file', async () => {
-    const res = await run(['backtest', 'data/volta_marketing.csv', '--transforms', 'bad2.json', '--out', 'bt', ...small], dir);
+    await writeFile(join(dir, 'bt-bad.json'), JSON.stringify({ meta_spend: { adstock: 'exponential' } }));
+    const res = await run(['backtest', 'data/volta_marketing.csv', '--transforms', 'bt-bad.json', '--out', 'bt', ...small], dir);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/bad2\.json: meta_spend\.adstock = "exponential"/);
+    expect(res.stderr).toMatch(/bt-bad\.json: meta_spend\.adstock = "exponential" is not an adstock kind/);
   });
 });
