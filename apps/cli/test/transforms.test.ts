@@ -47,6 +47,11 @@ describe('tributary fit --transforms', () => {
     expect(ev.code).toBe(0);
     const evJson = JSON.parse(ev.stdout);
     expect(JSON.stringify(evJson)).toContain('meta_spend');
+    // The report draws each channel's own kinds (learned: posterior bands) and names them.
+    const rep = await run(['report', join('kinds', 'pooled'), '--out', 'kinds.html'], dir);
+    expect(rep.code).toBe(0);
+    const html = await readFile(join(dir, 'kinds.html'), 'utf8');
+    for (const text of ['logistic (λ', 'tanh (b', 'Michaelis–Menten (λ', 'Hill (K', 'Weibull PDF', 'Weibull CDF']) expect(html).toContain(text);
   }, 600_000);
 
   it('fits fixed kinds from a YAML file (pooled)', async () => {
@@ -60,6 +65,9 @@ describe('tributary fit --transforms', () => {
     const ev = await run(['evaluate', join('kinds-fixed', 'pooled')], dir);
     expect(ev.code).toBe(0);
     expect(ev.stdout).toContain('ROAS');
+    const rep = await run(['report', join('kinds-fixed', 'pooled'), '--out', 'kinds-fixed.html'], dir);
+    expect(rep.code).toBe(0);
+    expect(await readFile(join(dir, 'kinds-fixed.html'), 'utf8')).toContain('Michaelis–Menten (λ');
     // The optimizer's curves are Hill-only for now: a clear error, never a silent Hill.
     const opt = await run(['optimize', join('kinds-fixed', 'pooled'), '--budget', '500000'], dir);
     expect(opt.code).toBe(1);

@@ -9,13 +9,14 @@ import { buildCalibrationInput, loadUncalibrated, pickCalibratedFolder, type Unc
 import { buildDataInput, tierOf } from './build/data.js';
 import { buildFailureInput } from './build/failure.js';
 import { computeComparison, displacementGrid, type ComparisonResult } from './build/compare.js';
-import { computeModel, type ModelComputation } from './build/model.js';
+import { channelCurves, computeModel, SAT_X, transformFieldsOf, type ModelComputation } from './build/model.js';
 import { buildPlanInput, checkPlanSource, readPlan, type PlanFile } from './build/plan.js';
 import { readBacktestInput } from './build/backtest.js';
 import { findModelDirs, loadModelFolders } from './build/results.js';
 import { buildTruthInput, parseGroundTruth, type GroundTruthFile } from './build/truth.js';
 import type { FailureInput, ModelInput, ReportInput, TransformInput } from './types.js';
-import { channelDefaults, adstockWeights, buildAdstockSpec, hillScalar } from '@tributary/transforms';
+import { channelDefaults } from '@tributary/transforms';
+import type { ChannelTransform } from '@tributary/models';
 
 export interface BuildReportOptions {
   /** A results root with `<model>/` folders written by `tributary fit`, or one model folder. */
@@ -256,20 +257,15 @@ async function loadSet(resultsDir: string, dataFile: string | undefined, truthFi
 }
 
 function defaultTransforms(f: ResultsFolder): TransformInput[] {
-  const x = Array.from({ length: 61 }, (_, i) => (i * 1.5) / 60);
   return f.manifest.channels.map((ch) => {
-    const t = f.manifest.transforms[ch] ?? channelDefaults(ch);
+    const t = (f.manifest.transforms[ch] ?? channelDefaults(ch)) as ChannelTransform;
+    const curves = channelCurves(t, ch);
     return {
       channel: ch,
-      adstock: t.adstock,
-      alpha: t.alpha,
-      theta: t.theta,
-      K: t.K,
-      S: t.S,
-      lMax: t.lMax,
+      ...transformFieldsOf(t, curves.spec),
       isLearned: false,
-      weights: Array.from(adstockWeights(buildAdstockSpec(t))),
-      saturation: { x, y: x.map((v) => hillScalar(v, t.K, t.S)) },
+      weights: curves.weights,
+      saturation: { x: SAT_X, y: curves.y },
     };
   });
 }

@@ -86,18 +86,24 @@ export interface DataInput {
 
 export interface TransformInput {
   channel: string;
-  adstock: 'geometric' | 'delayed';
+  /** Adstock kind: geometric, delayed, weibull_cdf or weibull_pdf. */
+  adstock: string;
+  /** Decay α (geometric and delayed; NaN for Weibull). */
   alpha: number;
   theta: number;
+  /** Hill K and S (NaN for other saturation kinds). */
   K: number;
   S: number;
   lMax: number;
+  /** Saturation kind and its parameters as text, e.g. "logistic (λ 2.60)". */
+  saturationKind?: string;
+  saturationText?: string;
   isLearned: boolean;
   /** Normalized adstock weights by lag (0..lMax−1); bands when learned. */
   weights: number[];
   weightsLower?: number[];
   weightsUpper?: number[];
-  /** Hill curve on x = spend / max weekly spend in [0, 1.5]. */
+  /** Saturation curve on x = spend / max weekly spend in [0, 1.5]. */
   saturation: { x: number[]; y: number[]; lower?: number[]; upper?: number[] };
 }
 

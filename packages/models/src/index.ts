@@ -7,6 +7,7 @@ export { ModelError, PriorsError } from './errors.js';
 export type { ModelErrorCode } from './errors.js';
 export type { Contributions, DrawView } from './derived.js';
 export type { ForecastBasis } from './forecast.js';
+export { transformSpecs } from './transform-kinds.js';
 export type { Layout, ModelKind, TimeVaryingLayout, UnconstrainedOffsets } from './layout.js';
 export { buildModel } from './model.js';
 export type { Model } from './model.js';

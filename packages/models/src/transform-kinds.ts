@@ -20,11 +20,13 @@
  * scale ≈ 1.789 (log-sd 0.4724).
  */
 import {
+  buildSaturationSpec,
   SATURATION_DEFAULTS,
   SATURATION_PARAMETER_NAMES,
   type AdstockKind,
   type AdstockSpec,
   type SaturationKind,
+  type SaturationSpec,
 } from '@tributary/transforms';
 import type { Priors } from './priors.js';
 
@@ -209,4 +211,32 @@ export function saturationPoint(kind: SaturationKind, a: number, p2: number, p3:
       return p2 * th;
     }
   }
+}
+
+/**
+ * The adstock and saturation specs of a channel (@tributary/transforms' spec types), at its
+ * fixed values or — with `lookup` — at the values of a draw: `lookup(name)` receives the
+ * Stan-style parameter name (`adstock_alpha[meta_spend]`, `sat_lam[tiktok_spend]`, …) and
+ * returns its value, or undefined to keep the channel's own value. For consumers that draw or
+ * evaluate a channel's curves (the report) without knowing the kinds' parameters.
+ */
+export function transformSpecs(
+  t: ChannelTransform,
+  channel: string,
+  lookup?: (parameterName: string) => number | undefined,
+): { adstock: AdstockSpec; saturation: SaturationSpec } {
+  const { names } = channelSlots(t);
+  const value = (slot: number, prefix: string): number | undefined => {
+    const name = names[slot];
+    if (name === null || name === undefined) return undefined;
+    return lookup?.(`${prefix}_${name}[${channel}]`) ?? transformValue(t, name);
+  };
+  const adstock = adstockSpecOf(t, value(0, 'adstock'), value(1, 'adstock'));
+  const kind = saturationKind(t);
+  const params: Record<string, number> = {};
+  for (const slot of [2, 3]) {
+    const name = names[slot];
+    if (name !== null && name !== undefined) params[name] = value(slot, 'sat')!;
+  }
+  return { adstock, saturation: buildSaturationSpec(kind, params as never) };
 }

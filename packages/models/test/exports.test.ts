@@ -18,6 +18,7 @@ it('exports exactly the documented names', () => {
     'modelWorkerTarget',
     'parsePriors',
     'resolvePriors',
+    'transformSpecs',
   ]);
 });
 

@@ -5,9 +5,9 @@
 // channel, the weekly predictive band, the posterior mean of the weekly contributions, and the
 // transform curves. Spend totals are @tributary/evaluation's `spendTotals`.
 import { spendTotals, type EvaluationReport, type FittedModel, type ResultsFolder } from '@tributary/evaluation';
-import type { ChannelTransform, Model } from '@tributary/models';
+import { transformSpecs, type ChannelTransform, type Model } from '@tributary/models';
 import { buildRng, type SummaryRow } from '@tributary/sampler';
-import { adstockWeights, buildAdstockSpec, hillScalar } from '@tributary/transforms';
+import { adstockWeights, saturationScalarWithGradient, type SaturationSpec } from '@tributary/transforms';
 import type { ContributionSeries, Estimate, FitSeries, ModelInput, ParameterRow, Status, TransformInput } from '../types.js';
 import { pooledDraws, thinIndices, type PooledDraws } from './results.js';
 import { HDI_PROB, estimate, mean, quantileSorted } from './stats.js';
@@ -191,46 +191,77 @@ export function computeModel(r: ResultsFolder, fitted: FittedModel, report: Eval
   return { input, kind: m.model, report, transforms };
 }
 
-const SAT_X = Array.from({ length: 61 }, (_, i) => (i * 1.5) / 60);
+export const SAT_X = Array.from({ length: 61 }, (_, i) => (i * 1.5) / 60);
 
-/** Adstock weights and Hill curves per channel: fixed, or posterior mean and 94% band when learned. */
+const SAT_OUT = new Float64Array(4);
+
+/** "logistic (λ 2.60)" — a saturation spec for the settings table. */
+function saturationText(spec: SaturationSpec): string {
+  switch (spec.kind) {
+    case 'hill':
+      return `Hill (K ${spec.K.toFixed(2)}, S ${spec.S.toFixed(2)})`;
+    case 'logistic':
+      return `logistic (λ ${spec.lam.toFixed(2)})`;
+    case 'michaelis_menten':
+      return `Michaelis–Menten (λ ${spec.lam.toFixed(2)})`;
+    case 'tanh':
+      return `tanh (b ${spec.b.toFixed(2)}, c ${spec.c.toFixed(2)})`;
+  }
+}
+
+/**
+ * Adstock weights and the saturation curve on SAT_X of one channel, any kind (the model's
+ * `transformSpecs`): at its fixed values, or at a draw's through `lookup` (parameter name → value).
+ */
+export function channelCurves(t: ChannelTransform, channel: string, lookup?: (name: string) => number | undefined): { weights: number[]; y: number[]; spec: ReturnType<typeof transformSpecs> } {
+  const spec = transformSpecs(t, channel, lookup);
+  return {
+    weights: Array.from(adstockWeights(spec.adstock)),
+    y: SAT_X.map((v) => saturationScalarWithGradient(spec.saturation, v, SAT_OUT)),
+    spec,
+  };
+}
+
+/** The table fields of a channel's transform: kind names, α (geometric/delayed), K and S (Hill). */
+export function transformFieldsOf(t: ChannelTransform, spec: ReturnType<typeof transformSpecs>) {
+  const a = spec.adstock;
+  const sat = spec.saturation;
+  return {
+    adstock: t.adstock as string,
+    alpha: a.kind === 'geometric' || a.kind === 'delayed' ? a.alpha : NaN,
+    theta: t.theta,
+    K: sat.kind === 'hill' ? sat.K : NaN,
+    S: sat.kind === 'hill' ? sat.S : NaN,
+    lMax: t.lMax,
+    saturationKind: sat.kind as string,
+    saturationText: saturationText(sat),
+  };
+}
+
+/** Adstock weights and saturation curves per channel: fixed, or posterior mean and 94% band when learned. */
 function transformCurves(model: Model, draws: PooledDraws, idx: number[]): TransformInput[] {
   return model.channels.map((ch, c) => {
     const base: ChannelTransform = model.transforms[c]!;
-    const learned = model.isLearnedTransforms && draws.has(`adstock_alpha[${ch}]`);
-    if (!learned) {
-      return {
-        channel: ch,
-        adstock: base.adstock,
-        alpha: base.alpha,
-        theta: base.theta,
-        K: base.K,
-        S: base.S,
-        lMax: base.lMax,
-        isLearned: false,
-        weights: Array.from(adstockWeights(buildAdstockSpec(base))),
-        saturation: { x: SAT_X, y: SAT_X.map((v) => hillScalar(v, base.K, base.S)) },
-      };
+    if (!model.isLearnedTransforms) {
+      const fixed = channelCurves(base, ch);
+      return { channel: ch, ...transformFieldsOf(base, fixed.spec), isLearned: false, weights: fixed.weights, saturation: { x: SAT_X, y: fixed.y } };
     }
-    const al = draws.column(`adstock_alpha[${ch}]`);
-    const Ks = draws.column(`sat_K[${ch}]`);
-    const Ss = draws.column(`sat_S[${ch}]`);
-    const W = idx.map((s) => Array.from(adstockWeights(buildAdstockSpec({ ...base, alpha: al[s]! }))));
-    const Y = idx.map((s) => SAT_X.map((v) => hillScalar(v, Ks[s]!, Ss[s]!)));
+    const lookupAt = (s: number) => (name: string) => (draws.has(name) ? draws.column(name)[s] : undefined);
+    const curves = idx.map((s) => channelCurves(base, ch, lookupAt(s)));
+    const W = curves.map((k) => k.weights);
+    const Y = curves.map((k) => k.y);
     const band = (rows: number[][], j: number) => {
       const col = Float64Array.from(rows.map((r) => r[j]!)).sort();
       return [mean(col), quantileSorted(col, 0.03), quantileSorted(col, 0.97)] as const;
     };
     const wb = base.lMax ? Array.from({ length: base.lMax }, (_, j) => band(W, j)) : [];
     const yb = SAT_X.map((_, j) => band(Y, j));
+    // Table values: the posterior mean of each learned parameter.
+    const meanOf = (name: string) => (draws.has(name) ? mean(draws.column(name)) : undefined);
+    const atMean = channelCurves(base, ch, meanOf);
     return {
       channel: ch,
-      adstock: base.adstock,
-      alpha: mean(al),
-      theta: base.theta,
-      K: mean(Ks),
-      S: mean(Ss),
-      lMax: base.lMax,
+      ...transformFieldsOf(base, atMean.spec),
       isLearned: true,
       weights: wb.map((b) => b[0]),
       weightsLower: wb.map((b) => b[1]),

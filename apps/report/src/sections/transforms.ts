@@ -55,10 +55,11 @@ export function renderTransformsSection(input: ReportInput): string {
   const settings = table<TransformInput>(
     [
       { header: 'Channel', value: (t) => channelLabel(t.channel), sort: (t) => index.get(t.channel) ?? 0 },
-      { header: 'Carry-over', value: (t) => (t.adstock === 'geometric' ? 'geometric (peaks at once)' : `delayed (peaks after ${t.theta} wk)`) },
-      { header: 'Decay α', value: (t) => formatFixed(t.alpha, 2), align: 'right', title: 'larger = the effect lasts longer' },
-      { header: 'Half saturation K', value: (t) => formatPercent(t.K), sort: (t) => t.K, align: 'right', title: 'spend level (share of the largest week) that gives half the maximum effect' },
-      { header: 'Shape S', value: (t) => formatFixed(t.S, 2), align: 'right', title: 'steepness of the S-curve' },
+      { header: 'Carry-over', value: (t) => carryOverText(t) },
+      { header: 'Decay α', value: (t) => (Number.isFinite(t.alpha) ? formatFixed(t.alpha, 2) : '–'), align: 'right', title: 'larger = the effect lasts longer' },
+      { header: 'Half saturation K', value: (t) => (Number.isFinite(t.K) ? formatPercent(t.K) : '–'), sort: (t) => t.K, align: 'right', title: 'spend level (share of the largest week) that gives half the maximum effect' },
+      { header: 'Shape S', value: (t) => (Number.isFinite(t.S) ? formatFixed(t.S, 2) : '–'), align: 'right', title: 'steepness of the S-curve' },
+      { header: 'Saturation', value: (t) => t.saturationText ?? 'Hill' },
       { header: 'Half of the effect within', value: (t) => `${halfLife(t.weights)} wk`, sort: (t) => halfLife(t.weights), align: 'right' },
       { header: 'Source', value: (t) => (t.isLearned ? 'learned (posterior mean)' : 'default') },
     ],
@@ -75,4 +76,19 @@ function halfLife(weights: readonly number[]): number {
     if (s >= 0.5) return l + 1;
   }
   return weights.length;
+}
+
+function carryOverText(t: TransformInput): string {
+  switch (t.adstock) {
+    case 'geometric':
+      return 'geometric (peaks at once)';
+    case 'delayed':
+      return `delayed (peaks after ${t.theta} wk)`;
+    case 'weibull_cdf':
+      return 'Weibull CDF (decays by a Weibull survival curve)';
+    case 'weibull_pdf':
+      return 'Weibull PDF (may peak after a delay)';
+    default:
+      return t.adstock;
+  }
 }
