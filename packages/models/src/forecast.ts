@@ -13,7 +13,8 @@
  *   R = Σ_{g,c} coef[g,c] · Σ_k ( h(a_hist[k] + a_plan[k]) − h(a_hist[k]) )
  *   coef[g,c] = beta[g,c] · m_c(T_max) · y_scale[g]
  *
- * with h the channel's saturation (Hill, §3) and m_c(T_max) the time-varying multiplier at the
+ * with h the channel's saturation (Hill, §3; other saturation kinds are refused: the optimizer's
+ * curves are Hill only) and w the weights of the channel's adstock kind (any of the four) and m_c(T_max) the time-varying multiplier at the
  * last observed week (1 for constant effects; a random walk's best forecast is its last value).
  * Adstock is linear, so the plan's adstock adds to the carry-over exactly. Weeks
  * k ∈ [L−1, W−1] have no carry-over and φ = 1: they are one term with multiplicity W−L+1, so a
@@ -25,11 +26,12 @@
  * that was never spent has slope 0 (no response). The optimizer, whose decision variable is
  * the total over the horizon, divides by W.
  */
-import { adstockWeights, buildAdstockSpec } from '@tributary/transforms';
+import { adstockWeights } from '@tributary/transforms';
 import { ModelError } from './errors.js';
 import type { ModelData } from './design.js';
 import { latestMultipliers } from './derived.js';
 import type { TimeVaryingTerm } from './terms/time-varying.js';
+import { transformSpecs } from './transform-kinds.js';
 
 /** Per draw and cell (cell i = g·C + c): the response curves of a plan (see the header). */
 export interface ForecastBasis {
@@ -144,24 +146,30 @@ export function forecastBasis(
   const maxLag = Math.max(...transforms.map((t) => t.lMax));
   const w = new Float64Array(maxLag);
   const xLast = new Float64Array(maxLag);
+  const nameIndex = new Map(constrainedNames.map((name, j) => [name, j]));
   for (let s = 0; s < numShapes; s++) {
     const row = isLearned ? rows[s]! : undefined;
+    // A learned draw's transform parameters by name (any adstock kind), else the fixed values.
+    const lookup = row === undefined ? undefined : (name: string): number | undefined => {
+      const j = nameIndex.get(name);
+      return j === undefined ? undefined : row[j];
+    };
     for (let c = 0; c < C; c++) {
       const t = transforms[c]!;
-      let alpha = t.alpha;
-      let Kv = t.K;
-      let Sv = t.S;
+      const specs = transformSpecs(t, data.channels[c]!, lookup);
+      if (specs.saturation.kind !== 'hill') fail(`forecast: channel ${data.channels[c]} uses ${specs.saturation.kind} saturation; the forecast basis supports Hill only`);
+      const adstock = specs.adstock.kind === 'geometric' || specs.adstock.kind === 'delayed' ? { ...specs.adstock, alpha: Math.min(specs.adstock.alpha, 1 - 1e-12) } : specs.adstock;
+      const Kv = specs.saturation.K;
+      const Sv = specs.saturation.S;
       if (row !== undefined) {
-        alpha = Math.min(row[layout.adstockAlphaIndex[c]!]!, 1 - 1e-12);
-        Kv = row[layout.satKIndex[c]!]!;
-        Sv = row[layout.satSIndex[c]!]!;
-        if (!(alpha >= 0 && Kv > 0 && Kv < Infinity && Sv > 0 && Sv < Infinity)) {
-          fail(`draw ${s + 1}: transforms of ${data.channels[c]} (adstock_alpha ${alpha}, sat_K ${Kv}, sat_S ${Sv}) are invalid`);
+        const bad = Object.entries(adstock).some(([key, v]) => key !== 'kind' && key !== 'lMax' && !(typeof v === 'number' && v >= 0 && v < Infinity));
+        if (bad || !(Kv > 0 && Kv < Infinity && Sv > 0 && Sv < Infinity)) {
+          fail(`draw ${s + 1}: transforms of ${data.channels[c]} (${JSON.stringify(adstock)}, sat_K ${Kv}, sat_S ${Sv}) are invalid`);
         }
       }
       const L = t.lMax;
       const wc = w.subarray(0, L);
-      adstockWeights(buildAdstockSpec({ ...t, alpha }), wc);
+      adstockWeights(adstock, wc);
       const terms = termLists[c]!;
       for (let g = 0; g < G; g++) {
         const i = g * C + c;

@@ -342,15 +342,12 @@ class MarketingMixModel implements Model {
   }
 
   forecastBasis(draws: Float64Array | readonly Float64Array[], options: { weeks?: number } = {}): ForecastBasis {
-    // forecast.ts (and so `optimize`) knows geometric/delayed adstock + Hill only: any other
-    // kind is refused here rather than silently forecast as Hill (issue 13 part 4).
+    // forecast.ts (and so `optimize`) takes any adstock kind but Hill saturation only: any other
+    // saturation is refused here rather than silently forecast as Hill (issue 13 part 4).
     this.data.transforms.forEach((t, c) => {
       const sat = t.saturation ?? 'hill';
       if (sat !== 'hill') {
         throw new ModelError('MODEL_INVALID_INPUT', `optimize supports Hill saturation only; channel ${this.channels[c]} uses ${sat}`);
-      }
-      if (t.adstock !== 'geometric' && t.adstock !== 'delayed') {
-        throw new ModelError('MODEL_INVALID_INPUT', `optimize supports geometric and delayed adstock only; channel ${this.channels[c]} uses ${t.adstock}`);
       }
     });
     return forecastBasis(this.data, this.parts.tv, this.parts.isLearned, this.constrainedNames, draws, options.weeks ?? 13);

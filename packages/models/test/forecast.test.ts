@@ -2,7 +2,7 @@
 // grid by W weeks of the plan and L−1 weeks of nothing, run adstock and Hill over the whole series
 // with @tributary/transforms, and sum h(with plan) − h(without) over the horizon and its tail.
 // Parameters are looked up by their Stan-style names, not through the layout.
-import { applyAdstock, buildAdstockSpec, hillScalar } from '@tributary/transforms';
+import { applyAdstock, buildAdstockSpec, hillScalar, type AdstockSpec } from '@tributary/transforms';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { buildModel, type BuildModelOptions, type Model } from '../src/index.js';
@@ -24,7 +24,8 @@ function bruteForce(model: Model, row: Float64Array, g: number, c: number, weekl
   const channel = model.channels[c]!;
   const t = model.transforms[c]!;
   const isLearned = model.isLearnedTransforms;
-  const alpha = isLearned ? byName(model, row, [`adstock_alpha[${channel}]`]) : t.alpha;
+  const own = t as unknown as Record<string, number>;
+  const param = (name: string): number => (isLearned ? byName(model, row, [`adstock_${name}[${channel}]`]) : own[name]!);
   const K = isLearned ? byName(model, row, [`sat_K[${channel}]`]) : t.K;
   const S = isLearned ? byName(model, row, [`sat_S[${channel}]`]) : t.S;
   const beta = byName(model, row, [`beta[${market},${channel}]`, `beta[${channel}]`]);
@@ -38,7 +39,10 @@ function bruteForce(model: Model, row: Float64Array, g: number, c: number, weekl
   for (let k = 0; k < T; k++) base[k] = panel.gridX[(start + k) * model.channels.length + c]!;
   const plan = Float64Array.from(base);
   for (let k = T; k < T + W; k++) plan[k] = weekly / scale;
-  const spec = buildAdstockSpec({ ...t, alpha });
+  const spec: AdstockSpec =
+    t.adstock === 'weibull_cdf' || t.adstock === 'weibull_pdf'
+      ? { kind: t.adstock, shape: param('shape'), scale: param('scale'), lMax: L }
+      : buildAdstockSpec({ ...t, adstock: t.adstock as 'geometric' | 'delayed', alpha: param('alpha') });
   const aBase = applyAdstock(base, spec, new Float64Array(len));
   const aPlan = applyAdstock(plan, spec, new Float64Array(len));
   let sum = 0;
@@ -65,6 +69,8 @@ const CASES: [string, Omit<BuildModelOptions, 'kind'>][] = [
   ['fixed transforms', {}],
   ['learned transforms', { learnTransforms: true }],
   ['time-varying effects', { timeVarying: { channels: ['meta_spend'], knotEvery: 3 } }],
+  ['Weibull adstock (fixed)', { transforms: { meta_spend: { adstock: 'weibull_pdf' }, radio_spend: { adstock: 'weibull_cdf', shape: 1.5 } } }],
+  ['Weibull adstock (learned)', { learnTransforms: true, transforms: { meta_spend: { adstock: 'weibull_pdf' }, radio_spend: { adstock: 'weibull_cdf' } } }],
 ];
 
 describe('forecastBasis', () => {
@@ -97,6 +103,12 @@ describe('forecastBasis', () => {
       });
     }
   }
+
+  it('refuses a saturation other than Hill (the optimizer\'s curves are Hill only)', () => {
+    const model = buildModel(panel, { kind: 'pooled', transforms: { radio_spend: { saturation: 'logistic' } } });
+    const row = model.constrain(model.initialPoint(seedrandom('s')));
+    expect(() => model.forecastBasis(row)).toThrow(/Hill saturation only; channel radio_spend uses logistic/);
+  });
 
   it('rejects draws that do not fit the model, naming the problem', () => {
     const model = buildModel(panel, { kind: 'pooled' });
