@@ -2,7 +2,7 @@
 // threads), and write one results folder per model atomically.
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { parse as parseYaml } from 'yaml';
 import { extname, join, resolve } from 'node:path';
 import { buildPanel, parseMarketingCsv, readLiftTests, TributaryError, type LiftTest, type Panel } from '@tributary/data';
 import { buildModel, loadPriors, modelWorkerTarget, type BuildModelOptions, type Model, type ModelKind } from '@tributary/models';
@@ -309,12 +309,6 @@ function transformsError(message: string): never {
   throw new TributaryError('TRANSFORMS_INVALID', message);
 }
 
-/** yaml's `parse`, through @tributary/models' own dependency on it (the CLI declares none). */
-function parseYamlText(text: string): unknown {
-  const require = createRequire(import.meta.resolve('@tributary/models'));
-  return (require('yaml') as { parse(t: string): unknown }).parse(text);
-}
-
 /**
  * `--transforms FILE`: per channel (column name, or the name without `_spend`) an adstock and a
  * saturation kind and some of their parameters (the others take the documented defaults):
@@ -328,7 +322,7 @@ export async function loadTransformsFile(file: string, panel: Panel): Promise<Tr
   const text = await readText(file);
   let doc: unknown;
   try {
-    doc = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYamlText(text);
+    doc = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
     transformsError(`${file}: not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'} (${(e as Error).message.split('\n')[0]})`);
   }
