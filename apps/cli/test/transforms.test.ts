@@ -52,6 +52,10 @@ describe('tributary fit --transforms', () => {
     expect(rep.code).toBe(0);
     const html = await readFile(join(dir, 'kinds.html'), 'utf8');
     for (const text of ['logistic (λ', 'tanh (b', 'Michaelis–Menten (λ', 'Hill (K', 'Weibull PDF', 'Weibull CDF']) expect(html).toContain(text);
+    // Per-draw curves of learned mixed kinds in the optimizer.
+    const opt = await run(['optimize', join('kinds', 'pooled'), '--budget', '300000', '--weeks', '8', '--json'], dir);
+    expect(opt.code).toBe(0);
+    expect(JSON.parse(opt.stdout).spend).toBeCloseTo(300000, 2);
   }, 600_000);
 
   it('fits fixed kinds from a YAML file (pooled)', async () => {
@@ -68,10 +72,12 @@ describe('tributary fit --transforms', () => {
     const rep = await run(['report', join('kinds-fixed', 'pooled'), '--out', 'kinds-fixed.html'], dir);
     expect(rep.code).toBe(0);
     expect(await readFile(join(dir, 'kinds-fixed.html'), 'utf8')).toContain('Michaelis–Menten (λ');
-    // The optimizer's curves are Hill-only for now: a clear error, never a silent Hill.
-    const opt = await run(['optimize', join('kinds-fixed', 'pooled'), '--budget', '500000'], dir);
-    expect(opt.code).toBe(1);
-    expect(opt.stderr).toMatch(/optimize supports Hill saturation only; channel meta_spend uses michaelis_menten/);
+    // optimize plans with each channel's own adstock and saturation (the model's forecast basis).
+    const opt = await run(['optimize', join('kinds-fixed', 'pooled'), '--budget', '500000', '--json'], dir);
+    expect(opt.code).toBe(0);
+    const plan = JSON.parse(opt.stdout);
+    expect(plan.spend).toBeCloseTo(500000, 2);
+    expect(plan.response.mean).toBeGreaterThan(0);
   }, 600_000);
 
   const bad: [string, string, string, RegExp][] = [

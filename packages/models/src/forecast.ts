@@ -13,8 +13,8 @@
  *   R = Σ_{g,c} coef[g,c] · Σ_k ( h(a_hist[k] + a_plan[k]) − h(a_hist[k]) )
  *   coef[g,c] = beta[g,c] · m_c(T_max) · y_scale[g]
  *
- * with h the channel's saturation (Hill, §3; other saturation kinds are refused: the optimizer's
- * curves are Hill only) and w the weights of the channel's adstock kind (any of the four) and m_c(T_max) the time-varying multiplier at the
+ * with h the channel's saturation (any of the four kinds) and w the weights of the channel's
+ * adstock kind (any of the four) and m_c(T_max) the time-varying multiplier at the
  * last observed week (1 for constant effects; a random walk's best forecast is its last value).
  * Adstock is linear, so the plan's adstock adds to the carry-over exactly. Weeks
  * k ∈ [L−1, W−1] have no carry-over and φ = 1: they are one term with multiplicity W−L+1, so a
@@ -26,7 +26,7 @@
  * that was never spent has slope 0 (no response). The optimizer, whose decision variable is
  * the total over the horizon, divides by W.
  */
-import { adstockWeights } from '@tributary/transforms';
+import { adstockWeights, type SaturationKind } from '@tributary/transforms';
 import { ModelError } from './errors.js';
 import type { ModelData } from './design.js';
 import { latestMultipliers } from './derived.js';
@@ -44,13 +44,16 @@ export interface ForecastBasis {
   readonly numCells: number;
   /** Terms per cell (m = 2·max L − 1). */
   readonly numTerms: number;
-  /** The saturation curve of every cell (the shape parameters below are its). */
-  readonly saturation: 'hill';
+  /** The saturation kind of each cell (n); K and S below are its parameters. */
+  readonly saturation: readonly SaturationKind[];
   /** True when K, S, carry and slope are shared by every draw (fixed transforms). */
   readonly isShared: boolean;
   /** D × n: money per unit of saturated response, beta · multiplier · y_scale. */
   readonly coef: Float64Array;
-  /** Hill half-saturation and shape: n (shared) or D × n. */
+  /**
+   * The saturation's parameters, n (shared) or D × n: Hill K and S; logistic and
+   * Michaelis–Menten λ in K (S = 1, unused); tanh b in K and c in S.
+   */
   readonly K: Float64Array;
   readonly S: Float64Array;
   /** Carried-over adstock of each term: n × m (shared) or D × n × m. */
@@ -146,6 +149,7 @@ export function forecastBasis(
   const maxLag = Math.max(...transforms.map((t) => t.lMax));
   const w = new Float64Array(maxLag);
   const xLast = new Float64Array(maxLag);
+  const saturation = new Array<SaturationKind>(C).fill('hill');
   const nameIndex = new Map(constrainedNames.map((name, j) => [name, j]));
   for (let s = 0; s < numShapes; s++) {
     const row = isLearned ? rows[s]! : undefined;
@@ -157,14 +161,15 @@ export function forecastBasis(
     for (let c = 0; c < C; c++) {
       const t = transforms[c]!;
       const specs = transformSpecs(t, data.channels[c]!, lookup);
-      if (specs.saturation.kind !== 'hill') fail(`forecast: channel ${data.channels[c]} uses ${specs.saturation.kind} saturation; the forecast basis supports Hill only`);
+      const sat = specs.saturation;
+      saturation[c] = sat.kind;
       const adstock = specs.adstock.kind === 'geometric' || specs.adstock.kind === 'delayed' ? { ...specs.adstock, alpha: Math.min(specs.adstock.alpha, 1 - 1e-12) } : specs.adstock;
-      const Kv = specs.saturation.K;
-      const Sv = specs.saturation.S;
+      const Kv = sat.kind === 'hill' ? sat.K : sat.kind === 'tanh' ? sat.b : sat.lam;
+      const Sv = sat.kind === 'hill' ? sat.S : sat.kind === 'tanh' ? sat.c : 1;
       if (row !== undefined) {
         const bad = Object.entries(adstock).some(([key, v]) => key !== 'kind' && key !== 'lMax' && !(typeof v === 'number' && v >= 0 && v < Infinity));
         if (bad || !(Kv > 0 && Kv < Infinity && Sv > 0 && Sv < Infinity)) {
-          fail(`draw ${s + 1}: transforms of ${data.channels[c]} (${JSON.stringify(adstock)}, sat_K ${Kv}, sat_S ${Sv}) are invalid`);
+          fail(`draw ${s + 1}: transforms of ${data.channels[c]} (${JSON.stringify(adstock)}, ${JSON.stringify(sat)}) are invalid`);
         }
       }
       const L = t.lMax;
@@ -201,7 +206,7 @@ export function forecastBasis(
     numDraws: D,
     numCells: n,
     numTerms: m,
-    saturation: 'hill',
+    saturation: Array.from({ length: n }, (_, i) => saturation[i % C]!),
     isShared: !isLearned,
     coef,
     K,

@@ -30,7 +30,6 @@ import { checkLength, checkOut, constrain, initialPoint, logJacobian, unconstrai
 import { forecastBasis, type ForecastBasis } from './forecast.js';
 import { latestMultipliers, LoadedDraw, type Contributions, type DrawContext, type DrawView } from './derived.js';
 import { ModelData } from './design.js';
-import { ModelError } from './errors.js';
 import { buildLayout, type Layout, type ModelKind } from './layout.js';
 import { resolveOptions, type BuildModelOptions, type ChannelTransform, type LiftTestInput, type Likelihood, type OutputScale } from './options.js';
 import type { PanelData } from './panel.js';
@@ -342,14 +341,6 @@ class MarketingMixModel implements Model {
   }
 
   forecastBasis(draws: Float64Array | readonly Float64Array[], options: { weeks?: number } = {}): ForecastBasis {
-    // forecast.ts (and so `optimize`) takes any adstock kind but Hill saturation only: any other
-    // saturation is refused here rather than silently forecast as Hill (issue 13 part 4).
-    this.data.transforms.forEach((t, c) => {
-      const sat = t.saturation ?? 'hill';
-      if (sat !== 'hill') {
-        throw new ModelError('MODEL_INVALID_INPUT', `optimize supports Hill saturation only; channel ${this.channels[c]} uses ${sat}`);
-      }
-    });
     return forecastBasis(this.data, this.parts.tv, this.parts.isLearned, this.constrainedNames, draws, options.weeks ?? 13);
   }
 

@@ -2,7 +2,15 @@
 // grid by W weeks of the plan and L−1 weeks of nothing, run adstock and Hill over the whole series
 // with @tributary/transforms, and sum h(with plan) − h(without) over the horizon and its tail.
 // Parameters are looked up by their Stan-style names, not through the layout.
-import { applyAdstock, buildAdstockSpec, hillScalar, type AdstockSpec } from '@tributary/transforms';
+import {
+  applyAdstock,
+  buildAdstockSpec,
+  hillScalar,
+  logisticSaturationScalarWithGradient,
+  michaelisMentenScalarWithGradient,
+  tanhSaturationScalarWithGradient,
+  type AdstockSpec,
+} from '@tributary/transforms';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { buildModel, type BuildModelOptions, type Model } from '../src/index.js';
@@ -26,8 +34,17 @@ function bruteForce(model: Model, row: Float64Array, g: number, c: number, weekl
   const isLearned = model.isLearnedTransforms;
   const own = t as unknown as Record<string, number>;
   const param = (name: string): number => (isLearned ? byName(model, row, [`adstock_${name}[${channel}]`]) : own[name]!);
-  const K = isLearned ? byName(model, row, [`sat_K[${channel}]`]) : t.K;
-  const S = isLearned ? byName(model, row, [`sat_S[${channel}]`]) : t.S;
+  const satParam = (name: string): number => (isLearned ? byName(model, row, [`sat_${name}[${channel}]`]) : own[name]!);
+  const kind = (t as { saturation?: string }).saturation ?? 'hill';
+  const out = new Float64Array(4);
+  const h = (a: number): number =>
+    kind === 'logistic'
+      ? logisticSaturationScalarWithGradient(a, satParam('lam'), out)
+      : kind === 'michaelis_menten'
+        ? michaelisMentenScalarWithGradient(a, satParam('lam'), out)
+        : kind === 'tanh'
+          ? tanhSaturationScalarWithGradient(a, satParam('b'), satParam('c'), out)
+          : hillScalar(a, satParam('K'), satParam('S'));
   const beta = byName(model, row, [`beta[${market},${channel}]`, `beta[${channel}]`]);
   const multipliers = model.latestMultipliers(row, new Float64Array(model.channels.length));
   const scale = panel.spendScale[g * model.channels.length + c]!;
@@ -46,7 +63,7 @@ function bruteForce(model: Model, row: Float64Array, g: number, c: number, weekl
   const aBase = applyAdstock(base, spec, new Float64Array(len));
   const aPlan = applyAdstock(plan, spec, new Float64Array(len));
   let sum = 0;
-  for (let k = T; k < len; k++) sum += hillScalar(aPlan[k]!, K, S) - hillScalar(aBase[k]!, K, S);
+  for (let k = T; k < len; k++) sum += h(aPlan[k]!) - h(aBase[k]!);
   return beta * multipliers[c]! * panel.yScale[g]! * sum;
 }
 
@@ -56,11 +73,21 @@ function fromBasis(model: Model, basis: ReturnType<Model['forecastBasis']>, d: n
   const shape = basis.isShared ? 0 : d;
   const K = basis.K[shape * n + i]!;
   const S = basis.S[shape * n + i]!;
+  const out = new Float64Array(4);
+  const kind = basis.saturation[i]!;
+  const h = (a: number): number =>
+    kind === 'logistic'
+      ? logisticSaturationScalarWithGradient(a, K, out)
+      : kind === 'michaelis_menten'
+        ? michaelisMentenScalarWithGradient(a, K, out)
+        : kind === 'tanh'
+          ? tanhSaturationScalarWithGradient(a, K, S, out)
+          : hillScalar(a, K, S);
   let sum = 0;
   for (let k = 0; k < m; k++) {
     const carry = basis.carry[(shape * n + i) * m + k]!;
     const slope = basis.slope[(shape * n + i) * m + k]!;
-    sum += basis.multiplicity[i * m + k]! * (hillScalar(carry + slope * weekly, K, S) - hillScalar(carry, K, S));
+    sum += basis.multiplicity[i * m + k]! * (h(carry + slope * weekly) - h(carry));
   }
   return basis.coef[d * n + i]! * sum;
 }
@@ -71,6 +98,11 @@ const CASES: [string, Omit<BuildModelOptions, 'kind'>][] = [
   ['time-varying effects', { timeVarying: { channels: ['meta_spend'], knotEvery: 3 } }],
   ['Weibull adstock (fixed)', { transforms: { meta_spend: { adstock: 'weibull_pdf' }, radio_spend: { adstock: 'weibull_cdf', shape: 1.5 } } }],
   ['Weibull adstock (learned)', { learnTransforms: true, transforms: { meta_spend: { adstock: 'weibull_pdf' }, radio_spend: { adstock: 'weibull_cdf' } } }],
+  ['saturation kinds (fixed)', { transforms: { meta_spend: { saturation: 'logistic' }, radio_spend: { saturation: 'michaelis_menten', lam: 0.3 }, tv_spend: { saturation: 'tanh' } } }],
+  [
+    'saturation kinds (learned, with Weibull)',
+    { learnTransforms: true, transforms: { meta_spend: { adstock: 'weibull_pdf', saturation: 'tanh' }, radio_spend: { saturation: 'logistic' }, tv_spend: { saturation: 'michaelis_menten' } } },
+  ],
 ];
 
 describe('forecastBasis', () => {
@@ -103,12 +135,6 @@ describe('forecastBasis', () => {
       });
     }
   }
-
-  it('refuses a saturation other than Hill (the optimizer\'s curves are Hill only)', () => {
-    const model = buildModel(panel, { kind: 'pooled', transforms: { radio_spend: { saturation: 'logistic' } } });
-    const row = model.constrain(model.initialPoint(seedrandom('s')));
-    expect(() => model.forecastBasis(row)).toThrow(/Hill saturation only; channel radio_spend uses logistic/);
-  });
 
   it('rejects draws that do not fit the model, naming the problem', () => {
     const model = buildModel(panel, { kind: 'pooled' });

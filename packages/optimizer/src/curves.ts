@@ -7,6 +7,9 @@
  *   R_d(x) = Σ_i coef[d,i] · Σ_k mult[i,k] · ( h(carry[d,i,k] + slope[d,i,k]·x_i) − h(carry[d,i,k]) )
  *   h(a)   = a^S / (K^S + a^S),  h(0) = 0,  K = K[d,i], S = S[d,i]          (model-spec §3 Hill)
  *
+ * or, per cell (`saturation`), the logistic, Michaelis–Menten or tanh curve of the channel (the
+ * transforms' scalar kernels, parameters in K and S). Hill stays the inlined hot path.
+ *
  * Each term k stands for `mult[i,k]` weeks of the horizon or of the carry-over tail that share
  * the same adstock: `carry` is the adstock carried over from the observed weeks and `slope` the
  * plan's adstock per unit of x_i (adstock is linear, so a_plan = slope·x_i exactly).
@@ -32,7 +35,13 @@
  * h(a_hist) on top of the carry-over of the observed weeks, so the saturation the carry-over
  * already uses up is not credited to the plan.
  */
-import { hillSmoothScalar } from '@tributary/transforms';
+import {
+  hillSmoothScalar,
+  logisticSaturationScalarWithGradient,
+  michaelisMentenScalarWithGradient,
+  tanhSaturationScalarWithGradient,
+  type SaturationKind,
+} from '@tributary/transforms';
 import { OptimizerError } from './errors.js';
 
 /** Plain-data description of a set of response curves (structured-cloneable, JSON-able). */
@@ -43,9 +52,14 @@ export interface CurveSpec {
   readonly numTerms: number;
   /** D × n, row-major: money per unit of saturated response (β[g,c]·y_scale[g]). */
   readonly coef: ArrayLike<number>;
-  /** Hill half-saturation K > 0: n (same for all draws) or D × n. */
+  /**
+   * Saturation kind of each cell (n; default: all 'hill'). The parameters below are the kind's:
+   * Hill K, S; logistic and Michaelis–Menten λ in `K` (`S` unused, pass 1); tanh b, c.
+   */
+  readonly saturation?: readonly SaturationKind[];
+  /** First saturation parameter (Hill half-saturation K) > 0: n (same for all draws) or D × n. */
   readonly K: ArrayLike<number>;
-  /** Hill shape S > 0: n or D × n. */
+  /** Second saturation parameter (Hill shape S) > 0: n or D × n. */
   readonly S: ArrayLike<number>;
   /** Carried-over adstock of each term (≥ 0): n × m or D × n × m. */
   readonly carry: ArrayLike<number>;
@@ -120,9 +134,40 @@ export function buildResponseCurves(spec: CurveSpec): ResponseCurves {
   checkArray('carry', spec.carry, [n * m, D * n * m], isNonNegative, 'a finite number >= 0');
   checkArray('slope', spec.slope, [n * m, D * n * m], isNonNegative, 'a finite number >= 0');
   checkArray('multiplicity', spec.multiplicity, [n * m], isNonNegative, 'a finite number >= 0');
+  if (spec.saturation !== undefined) {
+    if (spec.saturation.length !== n) fail(`curves: saturation has length ${spec.saturation.length}, expected ${n}`);
+    spec.saturation.forEach((kind, i) => {
+      if (!(kind in SATURATION_CODE)) fail(`curves: saturation[${i}] = "${kind}"; expected one of ${Object.keys(SATURATION_CODE).join(', ')}`);
+    });
+  }
   const isShared = spec.K.length === n && spec.S.length === n && spec.carry.length === n * m && spec.slope.length === n * m;
   return isShared ? new SharedCurves(spec) : new PerDrawCurves(spec);
 }
+
+/** Saturation kinds as small codes (0 = Hill, the hot path). */
+const SATURATION_CODE: Readonly<Record<SaturationKind, number>> = { hill: 0, logistic: 1, michaelis_menten: 2, tanh: 3 };
+const KIND_OF_CODE: readonly SaturationKind[] = ['hill', 'logistic', 'michaelis_menten', 'tanh'];
+
+function codesOf(spec: CurveSpec): Uint8Array {
+  const codes = new Uint8Array(spec.numCells);
+  spec.saturation?.forEach((kind, i) => (codes[i] = SATURATION_CODE[kind]));
+  return codes;
+}
+
+/**
+ * h and h' (into out[0], out[1]) of a non-Hill cell: logistic, Michaelis–Menten and tanh are
+ * smooth at 0 (slopes λ/2, 1/λ, 1/c), so the transforms' scalar kernels serve as they are.
+ * `out` must hold 4 values (the kernels also write their parameter derivatives).
+ */
+function otherSaturation(code: number, a: number, p2: number, p3: number, out: Float64Array): number {
+  if (code === 1) return logisticSaturationScalarWithGradient(a, p2, out);
+  if (code === 2) return michaelisMentenScalarWithGradient(a, p2, out);
+  return tanhSaturationScalarWithGradient(a, p2, p3, out);
+}
+
+/** The first parameter as the classes keep it: ln K for Hill (the kernel's argument), else itself. */
+const storedP2 = (code: number, v: number): number => (code === 0 ? Math.log(v) : v);
+const specP2 = (code: number, v: number): number => (code === 0 ? Math.exp(v) : v);
 
 class SharedCurves implements ResponseCurves {
   readonly numDraws: number;
@@ -130,6 +175,8 @@ class SharedCurves implements ResponseCurves {
   readonly numTerms: number;
   readonly isShared = true;
   private readonly coef: Float64Array;
+  /** Saturation code per cell; first parameter (ln K for Hill) per cell. */
+  private readonly code: Uint8Array;
   private readonly lnK: Float64Array;
   private readonly S: Float64Array;
   private readonly carry: Float64Array;
@@ -142,8 +189,8 @@ class SharedCurves implements ResponseCurves {
   /** f'_i at the last evaluated x. */
   private readonly lastSlope: Float64Array;
   private readonly acc: Float64Array;
-  /** [h, h'] of the last Hill evaluation. */
-  private readonly hs = new Float64Array(2);
+  /** [h, h', …] of the last saturation evaluation. */
+  private readonly hs = new Float64Array(4);
 
   constructor(spec: CurveSpec) {
     const D = spec.numDraws;
@@ -153,7 +200,8 @@ class SharedCurves implements ResponseCurves {
     this.numCells = n;
     this.numTerms = m;
     this.coef = Float64Array.from(spec.coef);
-    this.lnK = Float64Array.from(spec.K, (k) => Math.log(k));
+    this.code = codesOf(spec);
+    this.lnK = Float64Array.from(spec.K, (k, i) => storedP2(this.code[i]!, k));
     this.S = Float64Array.from(spec.S);
     this.carry = Float64Array.from(spec.carry);
     this.slope = Float64Array.from(spec.slope);
@@ -162,7 +210,11 @@ class SharedCurves implements ResponseCurves {
     this.coefMean = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let b = 0;
-      for (let k = 0; k < m; k++) b += this.mult[i * m + k]! * hillSmoothScalar(this.carry[i * m + k]!, this.lnK[i]!, this.S[i]!, this.hs);
+      const code = this.code[i]!;
+      for (let k = 0; k < m; k++) {
+        const a = this.carry[i * m + k]!;
+        b += this.mult[i * m + k]! * (code === 0 ? hillSmoothScalar(a, this.lnK[i]!, this.S[i]!, this.hs) : otherSaturation(code, a, this.lnK[i]!, this.S[i]!, this.hs));
+      }
       this.base[i] = b;
     }
     for (let d = 0; d < D; d++) for (let i = 0; i < n; i++) this.coefMean[i]! += this.coef[d * n + i]! / D;
@@ -177,6 +229,7 @@ class SharedCurves implements ResponseCurves {
     const m = this.numTerms;
     const lnK = this.lnK[i]!;
     const S = this.S[i]!;
+    const code = this.code[i]!;
     const hs = this.hs;
     let h = 0;
     let hp = 0;
@@ -185,7 +238,8 @@ class SharedCurves implements ResponseCurves {
       const mult = this.mult[j]!;
       if (mult === 0) continue;
       const slope = this.slope[j]!;
-      h += mult * hillSmoothScalar(this.carry[j]! + slope * xi, lnK, S, hs);
+      const a = this.carry[j]! + slope * xi;
+      h += mult * (code === 0 ? hillSmoothScalar(a, lnK, S, hs) : otherSaturation(code, a, lnK, S, hs));
       hp += mult * slope * hs[1]!;
     }
     this.f[i] = h - this.base[i]!;
@@ -251,7 +305,8 @@ class SharedCurves implements ResponseCurves {
       numCells: n,
       numTerms: this.numTerms,
       coef,
-      K: this.lnK.map((v) => Math.exp(v)),
+      saturation: Array.from(this.code, (c) => KIND_OF_CODE[c]!),
+      K: this.lnK.map((v, i) => specP2(this.code[i]!, v)),
       S: this.S,
       carry: this.carry,
       slope: this.slope,
@@ -266,6 +321,8 @@ class PerDrawCurves implements ResponseCurves {
   readonly numTerms: number;
   readonly isShared = false;
   private readonly coef: Float64Array;
+  /** Saturation code per cell (n); first parameter per draw and cell (ln K for Hill). */
+  private readonly code: Uint8Array;
   private readonly lnK: Float64Array;
   private readonly S: Float64Array;
   private readonly carry: Float64Array;
@@ -278,8 +335,8 @@ class PerDrawCurves implements ResponseCurves {
   private readonly lnx: Float64Array;
   /** D × n: ∂R_d/∂x_i at the last x evaluated with isGradientNeeded. */
   private jacobian = new Float64Array(0);
-  /** [h, h'] of the last Hill evaluation. */
-  private readonly hs = new Float64Array(2);
+  /** [h, h', …] of the last saturation evaluation. */
+  private readonly hs = new Float64Array(4);
   /** ∂/∂x_i of the last `cell` evaluated with wantSlope. */
   private cellSlope = 0;
 
@@ -297,7 +354,8 @@ class PerDrawCurves implements ResponseCurves {
       for (let d = 0; d < D; d++) for (let j = 0; j < per; j++) out[d * per + j] = v[j]!;
       return out;
     };
-    this.lnK = expand(spec.K, n).map((k) => Math.log(k));
+    this.code = codesOf(spec);
+    this.lnK = expand(spec.K, n).map((k, j) => storedP2(this.code[j % n]!, k));
     this.S = expand(spec.S, n);
     this.carry = expand(spec.carry, n * m);
     this.slope = expand(spec.slope, n * m);
@@ -307,8 +365,12 @@ class PerDrawCurves implements ResponseCurves {
     for (let d = 0; d < D; d++) {
       for (let i = 0; i < n; i++) {
         const c = d * n + i;
+        const code = this.code[i]!;
         let b = 0;
-        for (let k = 0; k < m; k++) b += this.mult[i * m + k]! * hillSmoothScalar(this.carry[c * m + k]!, this.lnK[c]!, this.S[c]!, this.hs);
+        for (let k = 0; k < m; k++) {
+          const a = this.carry[c * m + k]!;
+          b += this.mult[i * m + k]! * (code === 0 ? hillSmoothScalar(a, this.lnK[c]!, this.S[c]!, this.hs) : otherSaturation(code, a, this.lnK[c]!, this.S[c]!, this.hs));
+        }
         this.base[c] = b;
       }
     }
@@ -323,6 +385,8 @@ class PerDrawCurves implements ResponseCurves {
     const c = d * n + i;
     const lnK = this.lnK[c]!;
     const S = this.S[c]!;
+    const code = this.code[i]!;
+    if (code !== 0) return this.otherCell(c, i, xi, code, lnK, S, wantSlope);
     const o = c * m;
     const mo = i * m;
     const carry = this.carry;
@@ -357,6 +421,25 @@ class PerDrawCurves implements ResponseCurves {
       }
       // One call site for the hot path keeps the kernel inlined here.
       h += mk * hillSmoothScalar(a, lnK, S, hs, lnA);
+      if (wantSlope) hp += mk * sl * hs[1]!;
+    }
+    this.cellSlope = hp;
+    return h - this.base[c]!;
+  }
+
+  /** `cell` for a non-Hill saturation (smooth at 0, no logarithm shortcut). */
+  private otherCell(c: number, i: number, xi: number, code: number, p2: number, p3: number, wantSlope: boolean): number {
+    const m = this.numTerms;
+    const o = c * m;
+    const mo = i * m;
+    const hs = this.hs;
+    let h = 0;
+    let hp = 0;
+    for (let k = 0; k < m; k++) {
+      const mk = this.mult[mo + k]!;
+      if (mk === 0) continue;
+      const sl = this.slope[o + k]!;
+      h += mk * otherSaturation(code, this.carry[o + k]! + sl * (xi > 0 ? xi : 0), p2, p3, hs);
       if (wantSlope) hp += mk * sl * hs[1]!;
     }
     this.cellSlope = hp;
@@ -437,7 +520,8 @@ class PerDrawCurves implements ResponseCurves {
       numCells: n,
       numTerms: m,
       coef: pick(this.coef, n),
-      K: pick(this.lnK, n).map((v) => Math.exp(v)),
+      saturation: Array.from(this.code, (c) => KIND_OF_CODE[c]!),
+      K: pick(this.lnK, n).map((v, j) => specP2(this.code[j % n]!, v)),
       S: pick(this.S, n),
       carry: pick(this.carry, n * m),
       slope: pick(this.slope, n * m),

@@ -144,6 +144,7 @@ export function buildResponseModel(options: BuildResponseModelOptions): Response
     numDraws: D,
     numCells: n,
     numTerms: basis.numTerms,
+    saturation: basis.saturation,
     coef: basis.coef,
     K: basis.K,
     S: basis.S,
