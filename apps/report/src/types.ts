@@ -266,7 +266,7 @@ export interface PlanInput {
 
 /** The diagnostics of the fit a plan was made from, as plan.json records them (`results.verdict`). */
 export interface PlanVerdict {
-  /** 'good' (plan.json's 'ok'), 'warning' or 'bad': a plan from a warning or bad fit should not be acted on. */
+  /** 'good', 'warning' or 'bad' (the manifest's diagnostics status, as `tributary optimize` writes it): a plan from a warning or bad fit should not be acted on. */
   status: Status;
   /** NaN when not recorded. */
   divergences: number;

@@ -78,6 +78,6 @@ export async function planResults(dir: string, draws: number): Promise<Record<st
     model: manifest.model,
     draws,
     manifest_sha256: createHash('sha256').update(bytes).digest('hex'),
-    ...(d ? { verdict: { status: d.status === 'good' ? 'ok' : d.status, divergences: d.divergences, max_rhat: d.max_rhat, min_ess_bulk: d.min_ess_bulk } } : {}),
+    ...(d ? { verdict: { status: d.status, divergences: d.divergences, max_rhat: d.max_rhat, min_ess_bulk: d.min_ess_bulk } } : {}),
   };
 }

@@ -161,7 +161,7 @@ describe("the fit's verdict in the budget-plan section", () => {
   });
 
   it('says nothing more for a good fit or a plan that records no verdict', async () => {
-    const ok = await planInput({ status: 'ok', divergences: 0, max_rhat: 1.003, min_ess_bulk: 900 });
+    const ok = await planInput({ status: 'good', divergences: 0, max_rhat: 1.003, min_ess_bulk: 900 });
     expect(ok.source?.verdict?.status).toBe('good');
     for (const plan of [ok, await planInput()]) {
       const html = renderReport(input(plan));

@@ -51,7 +51,7 @@ export const planFileSchema = z.looseObject({
       manifest_sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits of a sha256').optional(),
       verdict: z
         .looseObject({
-          status: z.enum(['ok', 'good', 'warning', 'bad']),
+          status: z.enum(['good', 'warning', 'bad']),
           divergences: z.number().nullable().optional(),
           max_rhat: z.number().nullable().optional(),
           min_ess_bulk: z.number().nullable().optional(),
@@ -203,7 +203,7 @@ export function buildPlanInput(plan: PlanFile, panel: Panel | undefined): PlanIn
 function planSource(r: NonNullable<PlanFile['results']>): NonNullable<PlanInput['source']> {
   const v = r.verdict;
   const num = (x: number | null | undefined) => (typeof x === 'number' ? x : NaN);
-  const verdict: PlanVerdict | undefined = v ? { status: v.status === 'ok' ? 'good' : v.status, divergences: num(v.divergences), maxRhat: num(v.max_rhat), minEssBulk: num(v.min_ess_bulk) } : undefined;
+  const verdict: PlanVerdict | undefined = v ? { status: v.status, divergences: num(v.divergences), maxRhat: num(v.max_rhat), minEssBulk: num(v.min_ess_bulk) } : undefined;
   return { dir: r.dir, ...(r.model !== undefined ? { model: r.model } : {}), ...(verdict ? { verdict } : {}) };
 }
 
