@@ -21,8 +21,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { isTributaryReport } from '@tributary/report';
 import { TributaryError } from '@tributary/data';
+import { BACKTEST_FILE, MANIFEST_FILE } from '@tributary/evaluation';
+import { isTributaryReport } from '@tributary/report';
+import { GROUND_TRUTH_FILE } from '@tributary/synthetic';
 
 /** What a destination holds when Tributary wrote it. */
 export type OutputKind = 'results' | 'backtest' | 'report' | 'plan' | 'dataset';
@@ -88,20 +90,16 @@ export async function isOwnOutput(path: string, kind: OutputKind): Promise<boole
   if (s === undefined) return false;
   switch (kind) {
     case 'results':
-      return s.isDirectory() && (await jsonHasKey(join(path, 'manifest.json'), 'tributary_results_version'));
+      return s.isDirectory() && (await jsonHasKey(join(path, MANIFEST_FILE), 'tributary_results_version'));
     case 'backtest':
-      return s.isDirectory() && (await jsonHasKey(join(path, 'backtest.json'), 'tributary_backtest_version'));
+      return s.isDirectory() && (await jsonHasKey(join(path, BACKTEST_FILE), 'tributary_backtest_version'));
     case 'dataset':
-      return s.isDirectory() && (await jsonHasKey(join(path, 'ground_truth.json'), 'scenario'));
+      return s.isDirectory() && (await jsonHasKey(join(path, GROUND_TRUTH_FILE), 'scenario'));
     case 'plan':
       return s.isFile() && (await jsonHasKey(path, 'tributary_plan_version'));
     case 'report':
       return s.isFile() && isTributaryReport(await readHead(path, 4096));
   }
-}
-
-function describe(flag: string, path: string): string {
-  return `${flag} ${path}`;
 }
 
 /**
@@ -118,7 +116,7 @@ export async function checkOutputLocation(
   options: { files?: readonly string[] } = {},
 ): Promise<void> {
   const isDir = kind === 'results' || kind === 'backtest' || kind === 'dataset';
-  const where = describe(flag, path);
+  const where = `${flag} ${path}`;
   for (const part of path.split(/[\\/]/)) {
     if (Buffer.byteLength(part) + TMP_OVERHEAD > NAME_MAX) {
       throw new OutputLocationError(
