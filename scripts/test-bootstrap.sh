@@ -7,6 +7,12 @@
 # then bootstrap (pnpm step only) must end with `pnpm --version` = the pinned version, run from
 # the repo, and a second bootstrap must be a no-op. The temp folder is removed at the end.
 set -euo pipefail
+# Start from a clean environment, as a user's shell would: under `pnpm test` the script inherits
+# the npm_config_* variables pnpm's script runner injects (and any prefix the caller set), which
+# would send `npm install -g` into the caller's prefix instead of the simulated one.
+if [ -z "${TEST_BOOTSTRAP_CLEAN:-}" ]; then
+  exec env -i TEST_BOOTSTRAP_CLEAN=1 PATH="$PATH" HOME="$HOME" TMPDIR="${TMPDIR:-/tmp}" TERM="${TERM:-dumb}" bash "$0" "$@"
+fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
 want=$(node -p "require('$root/package.json').packageManager.split('@')[1]")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tributary-bootstrap-test-XXXXXX")
