@@ -42,6 +42,7 @@ describe('tributary report', () => {
       expect(html).toContain(`id="${id}"`);
     }
     expect(html).toContain('<svg');
+    expect(html).toContain('Sampling time'); // from each fit's timing.json
     expect(html).not.toMatch(/src="http|href="http|<link\b/);
     expect(html).not.toContain('id="backtest"');
     expect(html).not.toContain('id="calibration"');

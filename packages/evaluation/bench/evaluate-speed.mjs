@@ -6,7 +6,7 @@
 //   node packages/evaluation/bench/evaluate-speed.mjs --out /tmp/evalbench            # data + fit + evaluate + report
 //   node packages/evaluation/bench/evaluate-speed.mjs --out /tmp/evalbench --skip-fit # re-time evaluate/report only
 //
-// Prints one JSON line: fit wall seconds (the manifest's timing.wall_seconds and the process's
+// Prints one JSON line: fit wall seconds (timing.json's wall_seconds and the process's
 // elapsed time), evaluate and report wall seconds, CPU seconds (user + system, /usr/bin/time)
 // of each command, evaluate / fit (wall) and the load average at the end. `evaluate --json` is saved to
 // OUT/evaluate-<label>.json so two builds can be compared for identical output.
@@ -87,8 +87,12 @@ if (!values['skip-fit'] || !existsSync(join(results, 'hierarchical', 'manifest.j
   ).s;
   fitCpu = lastCpu;
 }
-const manifest = JSON.parse(readFileSync(join(results, 'hierarchical', 'manifest.json'), 'utf8'));
-const fitWall = manifest.timing?.wall_seconds ?? fitElapsed;
+// timing.json since the manifest became byte-reproducible; the manifest's timing in older folders.
+const timingFile = join(results, 'hierarchical', 'timing.json');
+const timing = existsSync(timingFile)
+  ? JSON.parse(readFileSync(timingFile, 'utf8'))
+  : JSON.parse(readFileSync(join(results, 'hierarchical', 'manifest.json'), 'utf8')).timing;
+const fitWall = timing?.wall_seconds ?? fitElapsed;
 const ev = seconds(() => run(['evaluate', join(results, 'hierarchical'), '--json']));
 const evCpu = lastCpu;
 writeFileSync(join(out, `evaluate-${values.label}.json`), ev.r);

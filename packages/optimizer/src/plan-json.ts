@@ -64,9 +64,10 @@ export function planToJson(plan: Plan, extras: PlanJsonExtras = {}): Record<stri
       response: summary(c.response),
       response_band_width: c.response.q95 - c.response.q05,
     })),
+    // No solver seconds: a plan is byte-identical for the same fit and options (the terminal
+    // report of `tributary optimize` shows the time).
     solver: {
       best_start: plan.solver.best,
-      seconds: plan.solver.seconds,
       starts: plan.solver.starts.map((s) => ({
         name: s.name,
         value: s.value,

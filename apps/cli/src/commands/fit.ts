@@ -200,12 +200,6 @@ export const fitCommand: CommandSpec = {
             ['tributary', '@tributary/data', '@tributary/transforms', '@tributary/models', '@tributary/sampler'].map((n) => [n, packageVersion(n)]),
           ),
           node_version: process.version,
-          timing: {
-            warmup_seconds: posterior.warmupSeconds,
-            sampling_seconds: posterior.samplingSeconds,
-            wall_seconds: posterior.wallSeconds,
-            total_seconds: (Date.now() - started) / 1000,
-          },
           adaptation: { step_size: posterior.stepSize },
         };
         // The same checks, thresholds and remedies as `tributary evaluate`, on the folder as it
@@ -233,8 +227,17 @@ export const fitCommand: CommandSpec = {
           max_treedepth_hits: report.treedepthHits,
           ebfmi: report.ebfmi,
         };
+        // Wall-clock seconds go to timing.json, not the manifest: every other file of the folder is
+        // byte-identical for the same data, options and seed (what `tributary batch` relies on).
+        const timing = {
+          warmup_seconds: posterior.warmupSeconds,
+          sampling_seconds: posterior.samplingSeconds,
+          wall_seconds: posterior.wallSeconds,
+          total_seconds: (Date.now() - started) / 1000,
+        };
         await writeDirAtomic(dir, 'results', async (tmp) => {
           await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+          await writeFile(join(tmp, 'timing.json'), JSON.stringify(timing, null, 2) + '\n');
           await writeFile(join(tmp, 'draws.csv'), formatDrawsCsv(constrained, model.constrainedNames));
           await writeFile(join(tmp, 'sample_stats.csv'), formatSampleStatsCsv(posterior));
           await writeFile(join(tmp, 'summary.csv'), formatSummaryCsv(summary));

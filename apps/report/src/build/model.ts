@@ -9,7 +9,7 @@ import { transformSpecs, type ChannelTransform, type Model } from '@tributary/mo
 import { buildRng, type SummaryRow } from '@tributary/sampler';
 import { adstockWeights, saturationScalarWithGradient, type SaturationSpec } from '@tributary/transforms';
 import type { ContributionSeries, Estimate, FitSeries, ModelInput, ParameterRow, Status, TransformInput } from '../types.js';
-import { pooledDraws, thinIndices, type PooledDraws } from './results.js';
+import { fitWallSeconds, pooledDraws, thinIndices, type PooledDraws } from './results.js';
 import { HDI_PROB, estimate, mean, quantileSorted } from './stats.js';
 
 export interface ModelComputation {
@@ -319,14 +319,14 @@ function diagnosticsPart(r: ResultsFolder, draws: PooledDraws, report: Evaluatio
   const reasons = d.failures.length
     ? d.failures.map((f) => `${f.message}${f.remedy ? ` — try: ${f.remedy}` : ''}`)
     : ['No divergences, R-hat ≤ 1.01 and ESS ≥ 400 everywhere.'];
-  const wall = (r.manifest as { timing?: { wall_seconds?: unknown } }).timing?.wall_seconds;
+  const wall = fitWallSeconds(r);
   return {
     kind: r.manifest.model,
     status: d.status as Status,
     statusReasons: reasons,
     numChains: r.numChains,
     numDraws: r.numDraws,
-    ...(typeof wall === 'number' ? { wallSeconds: wall } : {}),
+    ...(wall !== undefined ? { wallSeconds: wall } : {}),
     divergences: d.divergences,
     divergentPercent: d.divergentPercent,
     maxRhat: d.maxRhat,

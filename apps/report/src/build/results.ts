@@ -1,6 +1,6 @@
 // Finds and loads the results folders under a results root (`results/<model>/`), or a single
 // model folder, and pools each folder's draws for per-draw computations.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadResults, type ResultsFolder } from '@tributary/evaluation';
 
@@ -20,6 +20,21 @@ export function findModelDirs(resultsDir: string): string[] {
     return i < 0 ? MODEL_ORDER.length : i;
   };
   return dirs.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/**
+ * The sampling wall time of a fit: `timing.json` beside the manifest (since the manifest became
+ * byte-reproducible), or the manifest's `timing` in folders written before; undefined when neither.
+ */
+export function fitWallSeconds(r: ResultsFolder): number | undefined {
+  let timing: unknown = (r.manifest as { timing?: unknown }).timing;
+  try {
+    timing = JSON.parse(readFileSync(join(r.dir, 'timing.json'), 'utf8'));
+  } catch {
+    // no (readable) timing.json: keep the manifest's
+  }
+  const wall = (timing as { wall_seconds?: unknown } | undefined)?.wall_seconds;
+  return typeof wall === 'number' ? wall : undefined;
 }
 
 export async function loadModelFolders(resultsDir: string): Promise<ResultsFolder[]> {
