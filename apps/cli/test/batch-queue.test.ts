@@ -4,7 +4,7 @@
 //
 // redis-server must be installed (scripts/ensure-redis.sh does it in CI): without it this file
 // fails, unless TRIBUTARY_SKIP_REDIS=1 says to skip it.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -71,16 +71,18 @@ describe.skipIf(SKIP)('tributary batch --queue and tributary worker, on Redis', 
 
   it('a worker killed mid-job loses nothing: the job runs again on the other worker, and every output equals a run by hand', async () => {
     const url = `redis://127.0.0.1:${port}/q-kill`;
+    // The first two jobs (the ones the workers take first) run a few seconds, so the kill lands mid-job.
+    const longer = ['--chains', '2', '--warmup', '250', '--draws', '100', '--parallel', '0', '--quiet'];
     const jobs: [string, string, string[]][] = [
-      ['p1', 'fit', [CSV, '--model', 'pooled', '--seed', '21', ...TINY_FIT, '--out', 'q/results']],
-      ['u2', 'fit', [CSV, '--model', 'unpooled', '--seed', '22', ...TINY_FIT, '--out', 'q/results']],
+      ['p1', 'fit', [CSV, '--model', 'pooled', '--seed', '21', ...longer, '--out', 'q/results']],
+      ['u2', 'fit', [CSV, '--model', 'unpooled', '--seed', '22', ...longer, '--out', 'q/results']],
       ['p3', 'fit', [CSV, '--model', 'pooled', '--seed', '23', ...TINY_FIT, '--out', 'q/results', '--name', 'p3']],
       ['bt', 'backtest', [CSV, '--model', 'pooled', '--folds', '1', '--horizon', '8', '--seed', '24', ...TINY_FIT, '--out', 'q/bt']],
     ];
     await writeFile(join(dir, 'q.yaml'), jobsYaml(jobs));
     for (const name of ['wA', 'wB']) {
       // Short lock and stalled check, so a lost job is handed on within seconds (defaults: 30 s each).
-      workers.push(start(name, process.execPath, [BIN, 'worker', '--queue', url, '--lock-duration', '2000', '--stalled-interval', '500', '--name', name], dir));
+      workers.push(start(name, process.execPath, [BIN, 'worker', '--queue', url, '--lock-duration', '3000', '--stalled-interval', '500', '--name', name], dir));
     }
     await waitFor('both workers to serve the queue', () => (workers.every((w) => w.output.includes(`worker ${w.name}: serving ${url}`)) ? true : undefined));
     const pending = run(['batch', 'q.yaml', '--queue', url], dir);
@@ -89,6 +91,7 @@ describe.skipIf(SKIP)('tributary batch --queue and tributary worker, on Redis', 
     const victim = await waitFor('a worker to start a job', () => workers.find((w) => /started, pid \d+/.test(w.output)));
     const survivor = workers.find((w) => w !== victim)!;
     const [, job, pid] = /worker: (\S+) attempt 1\/3 started, pid (\d+)/.exec(victim.output)!;
+    expect(isRunning(Number(pid)), `${job} had already finished: the kill would not land mid-job`).toBe(true);
     victim.proc.kill('SIGKILL');
     // Its command sees its parent gone and stops, so it cannot race the rerun for the same output.
     await waitFor(`the command of the killed worker (pid ${pid}) to stop`, () => (isRunning(Number(pid)) ? undefined : true), 10_000);
@@ -102,12 +105,14 @@ describe.skipIf(SKIP)('tributary batch --queue and tributary worker, on Redis', 
     expect(res.stdout).toMatch(/q\.yaml on redis:\/\/127\.0\.0\.1:\d+\/q-kill: 4 done, 0 failed, 0 not finished/);
     expect(res.stdout).toContain(`[p1] pooled: wrote ${join(dir, 'q', 'results', 'pooled')}`); // each job's own output, passed on
 
-    // The reference: each command run by hand in the same folder, into the same places.
+    // The reference: each command run by hand (all at once) in the same folder, into the same places.
     await rename(join(dir, 'q'), join(dir, 'q-queued'));
-    for (const [name, command, args] of jobs) {
-      const local = spawnSync(process.execPath, [BIN, command, ...args], { cwd: dir, encoding: 'utf8' });
-      expect(local.status, `${name}: ${local.stderr}`).toBe(0);
-    }
+    await Promise.all(
+      jobs.map(async ([name, command, args]) => {
+        const local = start(name, process.execPath, [BIN, command, ...args], dir);
+        expect(await local.exited, `${name}: ${local.output}`).toBe(0);
+      }),
+    );
     const compared = await expectSameOutputs(join(dir, 'q-queued'), join(dir, 'q'));
     expect(compared).toBe(3 * 4 + 2); // three fits × 4 files (timing.json apart), backtest.json and scores.csv
 
@@ -116,7 +121,53 @@ describe.skipIf(SKIP)('tributary batch --queue and tributary worker, on Redis', 
     expect(await survivor.exited).toBe(0);
   });
 
-  it('Ctrl-C removes the jobs no worker has started; a queue with unfinished jobs is refused; the default queue is named after the file', async () => {
+  it('--attempts bounds every run of a job, lost ones too: a job whose only allowed run died with its worker fails, named', async () => {
+    const url = `redis://127.0.0.1:${port}/q-bound`;
+    const longer = ['--chains', '2', '--warmup', '250', '--draws', '100', '--parallel', '0', '--quiet'];
+    await writeFile(join(dir, 'bound.yaml'), jobsYaml([['once', 'fit', [CSV, '--model', 'pooled', ...longer, '--out', 'bound']]]));
+    const pair = ['wC', 'wD'].map((name) =>
+      start(name, process.execPath, [BIN, 'worker', '--queue', url, '--lock-duration', '3000', '--stalled-interval', '500', '--name', name], dir),
+    );
+    workers.push(...pair);
+    await waitFor('both workers to serve the queue', () => (pair.every((w) => w.output.includes(`worker ${w.name}: serving ${url}`)) ? true : undefined));
+    const pending = run(['batch', 'bound.yaml', '--queue', url, '--attempts', '1'], dir);
+    const victim = await waitFor('a worker to start the job', () => pair.find((w) => /started, pid \d+/.test(w.output)));
+    victim.proc.kill('SIGKILL');
+    const res = await pending;
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('batch: once attempt 1/1 lost');
+    expect(res.stderr).toMatch(/batch: once FAILED \(attempt 1\/1\): ran 1 time, the last run lost with its worker \(killed, or cut off from Redis\); --attempts 1 allows no more/);
+    expect(res.stderr).toContain('tributary batch: 1 of 1 jobs failed: once');
+    const other = pair.find((w) => w !== victim)!;
+    other.proc.kill('SIGTERM');
+    expect(await other.exited).toBe(0);
+  });
+
+  it('a failing job is retried up to --attempts, then named; exit 3 is not retried; the other jobs finish', async () => {
+    const url = `redis://127.0.0.1:${port}/q-fail`;
+    await writeFile(
+      join(dir, 'qfail.yaml'),
+      jobsYaml([
+        ['badcol', 'fit', [CSV, '--target', 'revenue', '--out', 'qfail/badcol', ...TINY_FIT]],
+        ['verdict', 'fit', [CSV, '--model', 'pooled', '--fail-on', 'warning', '--out', 'qfail/verdict', ...TINY_FIT]],
+        ['ok', 'generate', ['--out', 'qfail/ok']],
+      ]),
+    );
+    const worker = start('wF', process.execPath, [BIN, 'worker', '--queue', url, '--name', 'wF'], dir);
+    workers.push(worker);
+    const res = await run(['batch', 'qfail.yaml', '--queue', url, '--attempts', '2'], dir);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/batch: badcol attempt 1\/2 failed after \d+\.\d s \(exit 1: tributary fit: Invalid data: 1 problem found\.\); retrying/);
+    expect(res.stderr).toContain('batch: badcol running (attempt 2/2, on wF)');
+    expect(res.stderr).toMatch(/batch: badcol FAILED \(attempt 2\/2\): exit 1: tributary fit: Invalid data: 1 problem found\.\n {2} +line 1, column revenue/);
+    expect(res.stderr).toMatch(/batch: verdict FAILED \(attempt 1\/2\): exit 3: tributary fit: a verdict is bad/);
+    expect(res.stderr).toMatch(/tributary batch: 2 of 3 jobs failed: (badcol, verdict|verdict, badcol)/);
+    expect(res.stdout).toMatch(/ok +done/);
+    worker.proc.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+  });
+
+  it('Ctrl-C removes the jobs not running on a worker; a queue with unfinished jobs is refused; the default queue is named after the file', async () => {
     const url = `redis://127.0.0.1:${port}`;
     await writeFile(join(dir, 'lonely.yaml'), jobsYaml([['g1', 'generate', ['--out', 'lonely/g1']], ['g2', 'generate', ['--out', 'lonely/g2']]]));
     let stderr = '';
@@ -133,7 +184,7 @@ describe.skipIf(SKIP)('tributary batch --queue and tributary worker, on Redis', 
 
     process.emit('SIGINT');
     expect(await pending).toBe(130);
-    expect(stderr).toContain('Interrupted: stopped waiting. Removed from the queue (never started): g1, g2.');
+    expect(stderr).toContain('Interrupted: stopped waiting. Removed from the queue (not running on a worker): g1, g2.');
     const q = new Queue(queue, { connection: { host: '127.0.0.1', port }, prefix: 'tributary' });
     try {
       expect(await q.getWaitingCount()).toBe(0);

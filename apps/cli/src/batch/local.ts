@@ -4,12 +4,13 @@
 // stdout to stdout, its stderr to stderr. Ctrl-C stops the running jobs (each gets one SIGINT and
 // leaves no half-written output) and starts no more.
 import type { CliIo } from '../io.js';
-import { describeFailure, isRetryable, startJob, type JobProcess } from './child.js';
+import { cliBin, describeFailure, isRetryable, startJob, type JobProcess } from './child.js';
 import type { BatchJob, JobFile } from './jobs.js';
 import { BatchProgress } from './progress.js';
 
 export async function runLocal(jobFile: JobFile, options: { parallel: number; attempts: number; io: CliIo }): Promise<number> {
   const { io, attempts } = options;
+  cliBin(); // the jobs run the built command line: fail now if it is not there
   const progress = new BatchProgress(io, jobFile.jobs.map((j) => j.name), attempts);
   const pending = [...jobFile.jobs];
   const running = new Map<string, JobProcess>();

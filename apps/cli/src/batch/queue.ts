@@ -21,8 +21,9 @@
 //   "run at most N times", whatever ended the earlier runs;
 // - the queue name is derived from the job file unless given: two batches never share a queue
 //   unless told to, and a batch refuses a queue that still holds unfinished jobs;
-// - Ctrl-C does not leave the batch's jobs behind for nobody: the jobs that have not started are
-//   removed; the ones running on workers finish (their outputs appear atomically), and are named.
+// - Ctrl-C does not leave the batch's jobs behind for nobody: the jobs not running on a worker
+//   (waiting, or waiting for a retry) are removed; the ones running on workers finish (their
+//   outputs appear atomically), and are named.
 import { createHash, randomBytes } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
@@ -169,7 +170,9 @@ export async function runQueued(jobFile: JobFile, options: { target: QueueTarget
     };
     on('active', async (jobName, jobId) => {
       const job = await queue.getJob(jobId);
-      progress.running(jobName, job?.attemptsStarted ?? 1, job?.processedBy);
+      const attempt = job?.attemptsStarted ?? 1;
+      // A start beyond the bound is refused by the worker (serve.ts): reported when it fails.
+      if (attempt <= attempts) progress.running(jobName, attempt, job?.processedBy);
     });
     on('stalled', (jobName) => progress.lost(jobName));
     on('delayed', async (jobName, jobId) => {
@@ -226,7 +229,7 @@ export async function runQueued(jobFile: JobFile, options: { target: QueueTarget
         (gone ? removed : left).push(jobName);
       }
       io.err(
-        `\nInterrupted: stopped waiting.${removed.length ? ` Removed from the queue (never started): ${removed.join(', ')}.` : ''}` +
+        `\nInterrupted: stopped waiting.${removed.length ? ` Removed from the queue (not running on a worker): ${removed.join(', ')}.` : ''}` +
           `${left.length ? ` Still running on workers, which finish them and write their outputs: ${left.join(', ')}.` : ''}\n`,
       );
     }

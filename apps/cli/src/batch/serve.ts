@@ -30,7 +30,7 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { CliIo } from '../io.js';
 import { cliVersion } from '../util/versions.js';
-import { describeFailure, isRetryable, startJob } from './child.js';
+import { cliBin, describeFailure, isRetryable, startJob } from './child.js';
 import { MAX_ATTEMPTS, openRedis, QUEUE_PREFIX, type JobResult, type QueuedJob, type QueueTarget } from './queue.js';
 
 export interface WorkerOptions {
@@ -55,6 +55,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const { target, io } = options;
   const name = options.name ?? `${hostname()}-${process.pid}`;
   const where = `${target.url}/${target.queue}`;
+  cliBin(); // the jobs run the built command line: fail now if it is not there
   const probe = await openRedis(target, '--queue', 'The worker did not start.');
   probe.disconnect();
 
@@ -69,7 +70,9 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     }
     const attempt = job.attemptsStarted;
     if (attempt > d.attempts) {
-      throw new UnrecoverableError(`started ${attempt - 1} times without finishing (its workers were lost: killed, or cut off from Redis); --attempts ${d.attempts} allows no more`);
+      throw new UnrecoverableError(
+        `ran ${attempt - 1} time${attempt - 1 === 1 ? '' : 's'}, the last run lost with its worker (killed, or cut off from Redis); --attempts ${d.attempts} allows no more`,
+      );
     }
     if (!existsSync(d.cwd)) throw new Error(`the job file's folder ${d.cwd} does not exist on worker ${name}; workers must see the batch's files at the same path`);
     const child = startJob(d, d.cwd, (stream, line) => (stream === 'stdout' ? io.out : io.err)(`[${d.name}] ${line}\n`));
