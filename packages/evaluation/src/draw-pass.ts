@@ -70,6 +70,14 @@ export interface DrawPass {
 
 /** Makes one pass over the draws of `results` with `model`, collecting the parts asked for. */
 export function passOverDraws(results: ResultsFolder, model: Model, options: DrawPassOptions = {}): DrawPass {
+  return makePass(results, model, options, (length) => new Float64Array(length));
+}
+
+/**
+ * `passOverDraws` with the N × S log-likelihood allocated by `allocLogLik` (e.g. on a
+ * SharedArrayBuffer, so that other threads can read it: parallel.ts).
+ */
+export function makePass(results: ResultsFolder, model: Model, options: DrawPassOptions, allocLogLik: (length: number) => Float64Array): DrawPass {
   const parts: Required<DrawPassParts> = {
     derived: options.derived ?? false,
     ppc: options.ppc ?? false,
@@ -91,7 +99,7 @@ export function passOverDraws(results: ResultsFolder, model: Model, options: Dra
   const yRep = parts.ppc ? new Float64Array(N * S) : undefined;
   const yRepStats = parts.ppc ? new Float64Array(G * PPC_STATS * S) : undefined;
   const start = marketStarts(model);
-  const logLik = parts.logLik ? new Float64Array(N * S) : undefined;
+  const logLik = parts.logLik ? allocLogLik(N * S) : undefined;
   const lift = parts.liftTests ? new Float64Array(J * S) : undefined;
 
   const bufGC = new Float64Array(G * C);

@@ -63,8 +63,8 @@ export {
 export type { BacktestFile, ForecastScore, ScoredWeek } from './backtest.js';
 
 // Whole reports
-export { evaluateFolder, evaluateResults } from './evaluate.js';
-export type { EvaluateFolderOptions, EvaluateOptions, EvaluationReport } from './evaluate.js';
+export { evaluateFolder, evaluateResults, evaluateResultsParallel } from './evaluate.js';
+export type { EvaluateFolderOptions, EvaluateOptions, EvaluationReport, ParallelOptions } from './evaluate.js';
 export { compareEvaluations, compareFolder, findResultsFolders } from './comparison.js';
 export type { ComparedModel, ModelComparison } from './comparison.js';
 export { comparisonToJson, evaluationToJson, toJsonText } from './json.js';

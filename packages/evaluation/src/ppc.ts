@@ -12,7 +12,10 @@
  *   not reproduce that feature of the data;
  * - the share of observations inside their central 50% and 94% posterior predictive intervals
  *   (equal-tailed, R's type-7 quantiles of the y_rep draws of that observation); a calibrated
- *   model gives about 0.50 and 0.94.
+ *   model gives about 0.50 and 0.94. Whether y is inside is read from counts of the draws below
+ *   and at y (`IntervalCoverage`, one pass per observation); the quantiles themselves are selected
+ *   only when y sits between or next to the order statistics of an interval end — the same
+ *   answers as selecting them for every observation (test/selection.test.ts).
  */
 import type { Panel } from '@tributary/data';
 import type { Model } from '@tributary/models';
@@ -44,6 +47,74 @@ export const PPC_P_HIGH = 0.975;
 
 /** The interval ends of the coverage checks: 94% (0.03, 0.97) and 50% (0.25, 0.75), type 7. */
 const PPC_PROBS = [0.03, 0.25, 0.75, 0.97] as const;
+export const INSIDE_50 = 1;
+export const INSIDE_94 = 2;
+
+/**
+ * Whether y lies inside the central 50% and 94% intervals of its draws (R's type-7 quantiles),
+ * decided from one pass of counts instead of selecting the quantiles: with lt = #{x < y},
+ * le = #{x ≤ y} and the draws nearest to y on either side, every order statistic's side of y is
+ * known, and so is the quantile's when it is an order statistic or interpolates between two on
+ * the same side of y farther from y than the interpolation's rounding (8·ε·max|x|). Only when y
+ * falls between the two order statistics of a quantile (probability ≈ 1/S per end) or next to
+ * one are the quantiles selected as before (`quantilesBySelection`); the answers are the same.
+ */
+export class IntervalCoverage {
+  private readonly scratch: Float64Array;
+  private readonly q = new Float64Array(PPC_PROBS.length);
+
+  constructor(numDraws: number) {
+    this.scratch = new Float64Array(numDraws);
+  }
+
+  /** INSIDE_50 | INSIDE_94 flags of y among the draws x. */
+  inside(x: Float64Array, y: number): number {
+    const s = x.length;
+    let lt = 0;
+    let le = 0;
+    let below = -Infinity; // the largest draw < y
+    let above = Infinity; // the smallest draw > y
+    let absMax = 0;
+    for (let i = 0; i < s; i++) {
+      const v = x[i]!;
+      if (v < y) {
+        lt++;
+        if (v > below) below = v;
+      } else if (v > y) {
+        if (v < above) above = v;
+      } else le++;
+      const a = Math.abs(v);
+      if (a > absMax) absMax = a;
+    }
+    le += lt;
+    const margin = 8 * Number.EPSILON * absMax;
+    const side = (p: number): number => {
+      // sign of quantile(p) − y: −1, 0, 1, or NaN when the counts cannot tell
+      const index = 1 + (s - 1) * p;
+      const lo = Math.floor(index);
+      const hi = Math.ceil(index);
+      const sideOf = (k: number) => (k <= lt ? -1 : k <= le ? 0 : 1);
+      if (!(index > lo)) return sideOf(lo);
+      const a = sideOf(lo);
+      const b = sideOf(hi);
+      if (a === 0 && b === 0) return 0; // both equal y: quantileSorted returns that value
+      if (a !== b || a === 0) return NaN; // y between or at the two order statistics
+      // both on one side: the interpolation (rounding ≤ margin) stays there when it is far enough
+      if (a < 0) return y - below > margin ? -1 : NaN;
+      return above - y > margin ? 1 : NaN;
+    };
+    const s0 = side(PPC_PROBS[0]);
+    const s1 = side(PPC_PROBS[1]);
+    const s2 = side(PPC_PROBS[2]);
+    const s3 = side(PPC_PROBS[3]);
+    if (!(Number.isFinite(y) && Number.isFinite(absMax)) || Number.isNaN(s0 + s1 + s2 + s3)) {
+      this.scratch.set(x); // a copy: the caller's draws keep their order
+      const q = quantilesBySelection(this.scratch, PPC_PROBS, this.q);
+      return (q[1]! <= y && y <= q[2]! ? INSIDE_50 : 0) | (q[0]! <= y && y <= q[3]! ? INSIDE_94 : 0);
+    }
+    return (s1 <= 0 && s2 >= 0 ? INSIDE_50 : 0) | (s0 <= 0 && s3 >= 0 ? INSIDE_94 : 0);
+  }
+}
 
 export function posteriorPredictiveChecks(results: ResultsFolder, fitted: { model: Model; panel: Panel }, options: PpcOptions = {}): PpcMarket[] {
   const { model, panel } = fitted;
@@ -68,17 +139,14 @@ export function posteriorPredictiveChecks(results: ResultsFolder, fitted: { mode
       if (at(3, s) >= o.max) cnt.max++;
     }
   }
-  const scratch = new Float64Array(S);
-  const q = new Float64Array(PPC_PROBS.length);
+  const coverage = new IntervalCoverage(S);
   const inside50 = new Float64Array(G);
   const inside94 = new Float64Array(G);
   for (let n = 0; n < N; n++) {
     const g = model.obsMarket[n]!;
-    scratch.set(yrep.subarray(n * S, (n + 1) * S)); // a copy: the pass's y_rep keeps its draw order
-    quantilesBySelection(scratch, PPC_PROBS, q);
-    const y = panel.y[n]!;
-    if (q[1]! <= y && y <= q[2]!) inside50[g] = inside50[g]! + 1;
-    if (q[0]! <= y && y <= q[3]!) inside94[g] = inside94[g]! + 1;
+    const inside = coverage.inside(yrep.subarray(n * S, (n + 1) * S), panel.y[n]!);
+    if (inside & INSIDE_50) inside50[g] = inside50[g]! + 1;
+    if (inside & INSIDE_94) inside94[g] = inside94[g]! + 1;
   }
   return model.markets.map((market, g) => {
     const n = start[g + 1]! - start[g]!;

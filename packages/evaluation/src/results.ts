@@ -267,13 +267,9 @@ export function parseManifest(json: unknown, file = MANIFEST_FILE): ResultsManif
   return res.data;
 }
 
-/**
- * Loads a results folder (`manifest.json`, `draws.csv`, `sample_stats.csv`). Throws
- * `EvaluationError` (`RESULTS_NOT_FOUND`, `RESULTS_INVALID`) naming the file and line.
- */
-export async function loadResults(dir: string): Promise<ResultsFolder> {
-  const abs = resolve(dir);
-  const manifestFile = join(abs, MANIFEST_FILE);
+/** Reads and validates `dir/manifest.json` (`RESULTS_NOT_FOUND`, `RESULTS_INVALID`). */
+export async function loadManifest(dir: string): Promise<ResultsManifest> {
+  const manifestFile = join(resolve(dir), MANIFEST_FILE);
   const manifestText = await readText(manifestFile, 'the manifest');
   let json: unknown;
   try {
@@ -281,7 +277,16 @@ export async function loadResults(dir: string): Promise<ResultsFolder> {
   } catch (e) {
     throw new EvaluationError('RESULTS_INVALID', `${manifestFile} is not valid JSON (${(e as Error).message}).`, { file: manifestFile });
   }
-  const manifest = parseManifest(json, manifestFile);
+  return parseManifest(json, manifestFile);
+}
+
+/**
+ * Loads a results folder (`manifest.json`, `draws.csv`, `sample_stats.csv`). Throws
+ * `EvaluationError` (`RESULTS_NOT_FOUND`, `RESULTS_INVALID`) naming the file and line.
+ */
+export async function loadResults(dir: string): Promise<ResultsFolder> {
+  const abs = resolve(dir);
+  const manifest = await loadManifest(abs);
   const drawsFile = join(abs, DRAWS_FILE);
   const draws = parseChainTable(await readText(drawsFile, 'the posterior draws'), drawsFile, 'draws');
   const expected = manifest.parameter_names;
@@ -311,10 +316,9 @@ export async function loadResults(dir: string): Promise<ResultsFolder> {
   stats.names.forEach((name, j) => {
     sampleStats[name] = stats.chains.map((c) => Float64Array.from({ length: stats.numDraws }, (_, i) => c[i * stats.names.length + j]!));
   });
-  const parts = abs.split(/[\\/]/).filter((p) => p.length > 0);
   return {
     dir: abs,
-    name: parts[parts.length - 1] ?? abs,
+    name: folderName(abs),
     manifest,
     names: draws.names,
     numChains: draws.chains.length,
@@ -322,6 +326,12 @@ export async function loadResults(dir: string): Promise<ResultsFolder> {
     draws: draws.chains,
     sampleStats,
   };
+}
+
+/** The last path component of an absolute folder path (the model name in comparisons). */
+export function folderName(abs: string): string {
+  const parts = abs.split(/[\\/]/).filter((p) => p.length > 0);
+  return parts[parts.length - 1] ?? abs;
 }
 
 /** The draws of one parameter, one Float64Array per chain. Throws naming the parameter when absent. */

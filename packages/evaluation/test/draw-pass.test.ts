@@ -2,8 +2,6 @@
 // are exactly those of the model's per-method API (and of the replicated-data stream the
 // predictive checks always used), and the summaries fed by one shared pass equal the ones that
 // make their own.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { buildRng } from '@tributary/sampler';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { liftTestChecks, pointwiseLogLikelihood, summarizeDerived } from '../src/derived.js';
@@ -11,21 +9,15 @@ import { passOverDraws } from '../src/draw-pass.js';
 import { EvaluationError } from '../src/errors.js';
 import { evaluateResults } from '../src/evaluate.js';
 import { posteriorPredictiveChecks } from '../src/ppc.js';
-import { forEachDraw, rebuildModel, type FittedModel } from '../src/rebuild.js';
-import { loadResults, type ResultsFolder } from '../src/results.js';
-import { fitSmall, makeCsv, removeTempDirs, tempDir } from './helpers.js';
+import { forEachDraw, type FittedModel } from '../src/rebuild.js';
+import type { ResultsFolder } from '../src/results.js';
+import { fitAndLoad, removeTempDirs } from './helpers.js';
 
 let results: ResultsFolder;
 let fitted: FittedModel;
 
 beforeAll(async () => {
-  const root = await tempDir();
-  const csv = makeCsv();
-  const csvPath = join(root, 'data.csv');
-  await writeFile(csvPath, csv);
-  await fitSmall(join(root, 'results'), csvPath, csv, 'hierarchical', { seed: 9, warmup: 100, draws: 60 });
-  results = await loadResults(join(root, 'results', 'hierarchical'));
-  fitted = await rebuildModel(results);
+  ({ results, fitted } = await fitAndLoad({ seed: 9, warmup: 100, draws: 60 }));
 });
 
 afterAll(removeTempDirs);

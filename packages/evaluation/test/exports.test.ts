@@ -30,6 +30,7 @@ it('exports exactly the documented names', () => {
     'diagnoseResults',
     'evaluateFolder',
     'evaluateResults',
+    'evaluateResultsParallel',
     'evaluationToJson',
     'failureModes',
     'findResultsFolders',

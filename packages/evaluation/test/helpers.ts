@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { buildPanel, parseMarketingCsv } from '@tributary/data';
 import { buildModel, type Model, type ModelKind } from '@tributary/models';
 import { buildRng, sample, type Posterior } from '@tributary/sampler';
-import { sha256Hex } from '../src/rebuild.js';
+import { rebuildModel, sha256Hex, type FittedModel } from '../src/rebuild.js';
+import { loadResults, type ResultsFolder } from '../src/results.js';
 
 export const TEMP_PREFIX = 'tributary-evaluation-';
 const created: string[] = [];
@@ -112,4 +113,18 @@ export async function fitSmall(
   await writeFile(join(dir, 'draws.csv'), drawLines.join('\n') + '\n');
   await writeFile(join(dir, 'sample_stats.csv'), statLines.join('\n') + '\n');
   return { dir, model, posterior };
+}
+
+/**
+ * A fitted hierarchical model on `makeCsv()` in a new temp folder (`fitSmall` with `options`),
+ * loaded and rebuilt as `tributary evaluate` would.
+ */
+export async function fitAndLoad(options: Parameters<typeof fitSmall>[4] = {}): Promise<{ dir: string; results: ResultsFolder; fitted: FittedModel }> {
+  const root = await tempDir();
+  const csv = makeCsv();
+  const csvPath = join(root, 'data.csv');
+  await writeFile(csvPath, csv);
+  const { dir } = await fitSmall(join(root, 'results'), csvPath, csv, 'hierarchical', options);
+  const results = await loadResults(dir);
+  return { dir, results, fitted: await rebuildModel(results) };
 }

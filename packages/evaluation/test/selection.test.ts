@@ -1,8 +1,10 @@
 // quantilesBySelection (the predictive checks' interval ends without a full sort) gives exactly
-// quantileSorted of the sorted vector.
+// quantileSorted of the sorted vector; IntervalCoverage (the same decisions from counts) says
+// exactly what those quantiles say.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quantileSorted, quantilesBySelection } from '../src/numerics.js';
+import { INSIDE_50, INSIDE_94, IntervalCoverage } from '../src/ppc.js';
 
 describe('quantilesBySelection', () => {
   it('equals quantileSorted of the sorted copy, ties and small vectors included', () => {
@@ -24,5 +26,47 @@ describe('quantilesBySelection', () => {
     const sorted = Float64Array.from(xs).sort();
     const got = quantilesBySelection(Float64Array.from(xs), [0.03, 0.25, 0.75, 0.97]);
     expect(Array.from(got)).toEqual([0.03, 0.25, 0.75, 0.97].map((p) => quantileSorted(sorted, p)));
+  });
+});
+
+describe('IntervalCoverage (the predictive checks, from counts)', () => {
+  const exact = (xs: readonly number[], y: number) => {
+    const sorted = Float64Array.from(xs).sort();
+    const [q03, q25, q75, q97] = [0.03, 0.25, 0.75, 0.97].map((p) => quantileSorted(sorted, p)) as [number, number, number, number];
+    return (q25 <= y && y <= q75 ? INSIDE_50 : 0) | (q03 <= y && y <= q97 ? INSIDE_94 : 0);
+  };
+
+  it('says what the selected type-7 quantiles say, y at, between and next to the draws', () => {
+    const value = fc.oneof(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.constantFrom(0, 1, 2, 2.5, -0));
+    const data = fc.array(value, { minLength: 1, maxLength: 300 }).chain((xs) =>
+      fc.tuple(
+        fc.constant(xs),
+        fc.oneof(
+          value,
+          fc.constantFrom(...xs), // y equal to a draw
+          fc.tuple(fc.constantFrom(...xs), fc.integer({ min: -3, max: 3 })).map(([x, k]) => x * (1 + k * Number.EPSILON)), // next to one
+          fc.tuple(fc.constantFrom(...xs), fc.constantFrom(...xs), fc.double({ min: 0, max: 1, noNaN: true })).map(([a, b, h]) => (1 - h) * a + h * b), // between two
+        ),
+      ),
+    );
+    fc.assert(
+      fc.property(data, ([xs, y]) => {
+        const coverage = new IntervalCoverage(xs.length);
+        expect(coverage.inside(Float64Array.from(xs), y)).toBe(exact(xs, y));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('agrees on 4000 draws with y at every quantile the checks use', () => {
+    const xs = Array.from({ length: 4000 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453);
+    const sorted = Float64Array.from(xs).sort();
+    const coverage = new IntervalCoverage(xs.length);
+    for (const p of [0.03, 0.25, 0.75, 0.97]) {
+      const q = quantileSorted(sorted, p);
+      for (const y of [q, q * (1 + Number.EPSILON), q * (1 - Number.EPSILON), sorted[Math.floor(1 + 3999 * p) - 1]!, sorted[Math.ceil(1 + 3999 * p) - 1]!]) {
+        expect(coverage.inside(Float64Array.from(xs), y)).toBe(exact(xs, y));
+      }
+    }
   });
 });

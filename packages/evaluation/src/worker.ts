@@ -1,0 +1,50 @@
+/**
+ * Worker-thread entry of the two-thread evaluation (parallel.ts): rebuilds the fitted model from
+ * the folder's manifest and data file as soon as it starts, then — given the draws — makes the
+ * posterior predictive pass and checks and takes chunks of the summary and PSIS-LOO work.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { passOverDraws } from './draw-pass.js';
+import { runChunks, serializeError, waitForLogLik, type WorkerInit, type WorkerReply, type WorkerStart } from './parallel.js';
+import { posteriorPredictiveChecks } from './ppc.js';
+import { rebuildModel, type FittedModel } from './rebuild.js';
+import { folderName, loadManifest, type ResultsFolder, type ResultsManifest } from './results.js';
+
+const port = parentPort;
+if (port !== null) {
+  const init = workerData as WorkerInit;
+  // the model, while the main thread parses draws.csv (rebuildModel reads only the manifest, the
+  // folder and the parameter names of a results folder)
+  const ready = (async (): Promise<{ manifest: ResultsManifest; fitted: FittedModel }> => {
+    const manifest = await loadManifest(init.dir);
+    const bare: ResultsFolder = { dir: init.dir, name: folderName(init.dir), manifest, names: manifest.parameter_names, numChains: 0, numDraws: 0, draws: [], sampleStats: {} };
+    const fitted = await rebuildModel(bare, init.dataFile === undefined ? {} : { dataFile: init.dataFile });
+    return { manifest, fitted };
+  })();
+  ready.catch(() => undefined); // reported when the work arrives
+  port.once('message', (start: WorkerStart) => {
+    void (async () => {
+      let reply: WorkerReply;
+      try {
+        const { manifest, fitted } = await ready;
+        const results: ResultsFolder = {
+          dir: init.dir,
+          name: folderName(init.dir),
+          manifest,
+          names: manifest.parameter_names,
+          numChains: start.numChains,
+          numDraws: start.numDraws,
+          draws: start.draws,
+          sampleStats: {},
+        };
+        const seed = start.seed === undefined ? {} : { seed: start.seed };
+        const ppc = posteriorPredictiveChecks(results, fitted, { pass: passOverDraws(results, fitted.model, { ppc: true, ...seed }), ...seed });
+        const outcome = runChunks(start.shared, start.draws, start.numChains, () => waitForLogLik(start.shared.control));
+        reply = { type: 'done', ppc, outcome: { rows: outcome.rows, error: outcome.error && { chunk: outcome.error.chunk, error: serializeError(outcome.error.error) } } };
+      } catch (error) {
+        reply = { type: 'error', error: serializeError(error) };
+      }
+      port.postMessage(reply);
+    })();
+  });
+}
