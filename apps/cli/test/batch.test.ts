@@ -214,6 +214,9 @@ describe('tributary worker: its options', () => {
     const unnamed = await run(['worker', '--queue', 'redis://127.0.0.1:6379'], dir);
     expect(unnamed.code).toBe(2);
     expect(unnamed.stderr).toContain('names no queue');
+    const named = await run(['worker', '--queue', 'redis://127.0.0.1:6379/q', '--name', 'my worker'], dir);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('--name must be 1–100 letters');
     const lock = await run(['worker', '--queue', 'redis://127.0.0.1:6379/q', '--lock-duration', '10'], dir);
     expect(lock.code).toBe(2);
     expect(lock.stderr).toContain('--lock-duration must be an integer from 1000');

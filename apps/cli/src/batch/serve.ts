@@ -53,7 +53,7 @@ function isQueuedJob(d: unknown): d is QueuedJob {
 /** Serves the queue until stopped by SIGINT or SIGTERM; returns the exit code. */
 export async function runWorker(options: WorkerOptions): Promise<number> {
   const { target, io } = options;
-  const name = options.name ?? `${hostname()}-${process.pid}`;
+  const name = options.name ?? `${hostname().replace(/[^A-Za-z0-9._-]+/g, '-')}-${process.pid}`;
   const where = `${target.url}/${target.queue}`;
   cliBin(); // the jobs run the built command line: fail now if it is not there
   const probe = await openRedis(target, '--queue', 'The worker did not start.');

@@ -35,8 +35,14 @@ export const workerCommand: CommandSpec = {
       concurrency: intOption(v.concurrency, 'concurrency', 1, 64),
       lockDuration,
       stalledInterval,
-      ...(v.name !== undefined ? { name: String(v.name) } : {}),
+      ...(v.name !== undefined ? { name: workerName(String(v.name)) } : {}),
       io,
     });
   },
 };
+
+/** A worker name goes into its Redis client name, which takes no spaces. */
+function workerName(name: string): string {
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) throw new CliUsageError(`--name must be 1–100 letters, digits, '.', '_' or '-', got "${name}"`);
+  return name;
+}
