@@ -20,6 +20,7 @@ import type { Model } from '@tributary/models';
 import { buildRng } from '@tributary/sampler';
 import { invalidArgument } from './errors.js';
 import { sd } from './numerics.js';
+import type { CoverageCounts } from './ppc.js';
 import { forEachDraw } from './rebuild.js';
 import type { ResultsFolder } from './results.js';
 
@@ -70,14 +71,46 @@ export interface DrawPass {
 
 /** Makes one pass over the draws of `results` with `model`, collecting the parts asked for. */
 export function passOverDraws(results: ResultsFolder, model: Model, options: DrawPassOptions = {}): DrawPass {
-  return makePass(results, model, options, (length) => new Float64Array(length));
+  return makePass(results, model, options);
+}
+
+/** Arrays a pass fills instead of allocating its own (SharedArrayBuffer-backed ones for parallel.ts). */
+export interface PassOutputs {
+  readonly roas?: Float64Array;
+  readonly marginalRoas?: Float64Array;
+  readonly contributions?: Float64Array;
+  readonly logLik?: Float64Array;
+  readonly liftPredictions?: Float64Array;
 }
 
 /**
- * `passOverDraws` with the N × S log-likelihood allocated by `allocLogLik` (e.g. on a
- * SharedArrayBuffer, so that other threads can read it: parallel.ts).
+ * How parallel.ts shares a pass between two threads (nothing changes a number: every per-draw
+ * value is stored at its draw's index, whoever computes it).
  */
-export function makePass(results: ResultsFolder, model: Model, options: DrawPassOptions, allocLogLik: (length: number) => Float64Array): DrawPass {
+export interface PassSplit {
+  /** Where to write the `derived`, `logLik` and `liftTests` parts (default: new arrays). */
+  readonly into?: PassOutputs;
+  /** Whether to sum μ over the draws (default: with `derived`). The sum is in draw order. */
+  readonly muSum?: boolean;
+  /**
+   * Called at the first draw of every block of PASS_BLOCK draws, in order: whether this thread
+   * computes the block's `derived`, `logLik` and `liftTests` parts (the other parts are computed
+   * for every draw). Default: every block.
+   */
+  readonly claim?: (block: number) => boolean;
+  /**
+   * With `ppc`: count every draw of y_rep into `counts` (ppc.ts CoverageCounts) as it is drawn and
+   * keep y_rep draw-major in `drawMajorYRep` (y_rep of observation n in draw s at s · N + n, for
+   * the rare observations the counts cannot decide) instead of the observation-major `yRep`.
+   */
+  readonly coverage?: { readonly counts: CoverageCounts; drawMajorYRep?: Float64Array };
+}
+
+/** Draws per block of `PassSplit.claim` (a tile of the observation-major stores). */
+export const PASS_BLOCK = 32;
+
+/** `passOverDraws` shared as `split` says. */
+export function makePass(results: ResultsFolder, model: Model, options: DrawPassOptions, split: PassSplit = {}): DrawPass {
   const parts: Required<DrawPassParts> = {
     derived: options.derived ?? false,
     ppc: options.ppc ?? false,
@@ -91,16 +124,23 @@ export function makePass(results: ResultsFolder, model: Model, options: DrawPass
   const S = results.numChains * results.numDraws;
   const NC = 4 + C;
   const seed = options.seed ?? 1;
+  const into = split.into ?? {};
+  const array = (given: Float64Array | undefined, length: number) => {
+    if (given && given.length !== length) invalidArgument(`makePass: an output array has ${given.length} values, expected ${length}`);
+    return given ?? new Float64Array(length);
+  };
 
-  const roas = parts.derived ? new Float64Array(G * C * S) : undefined;
-  const mroas = parts.derived ? new Float64Array(G * C * S) : undefined;
-  const contrib = parts.derived ? new Float64Array(G * NC * S) : undefined;
-  const muSum = parts.derived ? new Float64Array(N) : undefined;
-  const yRep = parts.ppc ? new Float64Array(N * S) : undefined;
+  const roas = parts.derived ? array(into.roas, G * C * S) : undefined;
+  const mroas = parts.derived ? array(into.marginalRoas, G * C * S) : undefined;
+  const contrib = parts.derived ? array(into.contributions, G * NC * S) : undefined;
+  const muSum = (split.muSum ?? parts.derived) ? new Float64Array(N) : undefined;
+  const coverage = parts.ppc ? split.coverage : undefined;
+  const yRep = parts.ppc && !coverage ? new Float64Array(N * S) : undefined;
+  const drawMajor = coverage ? (coverage.drawMajorYRep = new Float64Array(N * S)) : undefined;
   const yRepStats = parts.ppc ? new Float64Array(G * PPC_STATS * S) : undefined;
   const start = marketStarts(model);
-  const logLik = parts.logLik ? allocLogLik(N * S) : undefined;
-  const lift = parts.liftTests ? new Float64Array(J * S) : undefined;
+  const logLik = parts.logLik ? array(into.logLik, N * S) : undefined;
+  const lift = parts.liftTests ? array(into.liftPredictions, J * S) : undefined;
 
   const bufGC = new Float64Array(G * C);
   const bufN = new Float64Array(N);
@@ -110,11 +150,17 @@ export function makePass(results: ResultsFolder, model: Model, options: DrawPass
   const tileY = yRep ? new Float64Array(TILE * N) : null;
   const tileL = logLik ? new Float64Array(TILE * N) : null;
   const rng0 = parts.ppc ? buildRng(seed) : null;
+  const counts = coverage?.counts;
   const uniform = rng0 ? () => rng0.uniform() : () => NaN;
+  const everyDraw = parts.ppc || muSum !== undefined;
+  let owned = true;
 
   forEachDraw(results, (draw, _c, _i, s) => {
+    const slot = s % TILE;
+    if (slot === 0 && split.claim) owned = split.claim(s / TILE);
+    if (!owned && !everyDraw) return;
     const view = model.loadDraw(draw);
-    if (roas && mroas && contrib && muSum) {
+    if (owned && roas && mroas && contrib) {
       view.roas(bufGC);
       for (let k = 0; k < G * C; k++) roas[k * S + s] = bufGC[k]!;
       view.marginalRoas(bufGC);
@@ -129,13 +175,18 @@ export function makePass(results: ResultsFolder, model: Model, options: DrawPass
         const ch = ct.channels[g]!;
         for (let c = 0; c < C; c++) contrib[(base + 4 + c) * S + s] = ch[c]!;
       }
+    }
+    if (muSum) {
       view.mean(bufN);
       for (let n = 0; n < N; n++) muSum[n] = muSum[n]! + bufN[n]!;
     }
-    const slot = s % TILE;
-    if (yRep && yRepStats && tileY) {
+    if (yRepStats) {
       view.yRep(uniform, bufN);
-      tileY.set(bufN, slot * N);
+      if (tileY) tileY.set(bufN, slot * N);
+      if (drawMajor && counts) {
+        drawMajor.set(bufN, s * N);
+        counts.add(bufN);
+      }
       for (let g = 0; g < G; g++) {
         const t = seriesStats(bufN, start[g]!, start[g + 1]!);
         const at = g * PPC_STATS * S + s;
@@ -145,16 +196,16 @@ export function makePass(results: ResultsFolder, model: Model, options: DrawPass
         yRepStats[at + 3 * S] = t.max;
       }
     }
-    if (logLik && tileL) {
+    if (owned && logLik && tileL) {
       view.logLik(tileL.subarray(slot * N, (slot + 1) * N));
     }
     if (slot === TILE - 1 || s === S - 1) {
       // write the tile's draws observation-major: TILE contiguous values per observation
       const s0 = s - slot;
       if (yRep && tileY) flushTile(tileY, yRep, N, S, s0, slot + 1);
-      if (logLik && tileL) flushTile(tileL, logLik, N, S, s0, slot + 1);
+      if (owned && logLik && tileL) flushTile(tileL, logLik, N, S, s0, slot + 1);
     }
-    if (lift) {
+    if (owned && lift) {
       view.liftPredictions(bufJ);
       for (let j = 0; j < J; j++) lift[j * S + s] = bufJ[j]!;
     }
@@ -195,7 +246,7 @@ export function passWith(
 }
 
 /** Draws per tile of the observation-major stores. */
-const TILE = 32;
+const TILE = PASS_BLOCK;
 
 /** out[n · S + s0 + k] = tile[k · N + n] for k < count. */
 function flushTile(tile: Float64Array, out: Float64Array, N: number, S: number, s0: number, count: number): void {

@@ -31,7 +31,7 @@
  */
 import { invalidArgument } from './errors.js';
 import { qnorm } from '@tributary/sampler';
-import { logSumExp, variance } from './numerics.js';
+import { variance } from './numerics.js';
 import { EssScratch } from './ess.js';
 import { PsisScratch, paretoKThreshold, psisTailLength, relativeEffOfChains } from './psis.js';
 
@@ -195,18 +195,27 @@ export class LooKernel {
     const s = this.s;
     const off = i * s;
     const lw = this.lw;
+    // the log ratios −ll, their maximum, and the (first) largest ll for lpd's logSumExp
+    let maxLr = -Infinity;
+    let llAt = -1;
+    let llMax = -Infinity;
     for (let j = 0; j < s; j++) {
       const v = values[off + j]!;
       if (!Number.isFinite(v)) invalidArgument(`psisLoo: log-likelihood of draw ${j + 1}, observation ${i + 1} is ${v}; all values must be finite.`);
       lw[j] = -v;
+      if (-v > maxLr) maxLr = -v;
+      if (llAt < 0 || v > llMax) {
+        llMax = v;
+        llAt = j;
+      }
     }
     if (!(rEff > 0)) invalidArgument(`psis: rEff must be > 0, got ${rEff}.`);
     const tailLength = psisTailLength(s, rEff);
-    const paretoK = this.psis.smoothInPlace(lw, tailLength);
-    // norm = logSumExp(lw) (matrixStats), keeping e_s = exp(lw_s − max)
+    const paretoK = this.psis.smoothInPlace(lw, tailLength, maxLr);
+    // norm = logSumExp(lw) (matrixStats: the first maximum plus log1p of the other terms), keeping
+    // e_s = exp(lw_s − max)
     const e = this.expLw;
-    let iMax = 0;
-    for (let j = 1; j < s; j++) if (lw[j]! > lw[iMax]!) iMax = j;
+    const iMax = this.psis.argMax;
     const lwMax = lw[iMax]!;
     let sum = 0;
     for (let j = 0; j < s; j++) {
@@ -219,13 +228,17 @@ export class LooKernel {
     }
     const norm = lwMax + Math.log1p(sum);
     const total = 1 + sum;
+    // elpd = logSumExp(ll + lw − norm), lpd = logSumExp(ll) − log S (matrixStats, as numerics.ts)
     const tmp = this.tmp;
+    let tAt = 0;
     for (let j = 0; j < s; j++) {
       lw[j] = lw[j]! - norm;
-      tmp[j] = values[off + j]! + lw[j]!;
+      const t = values[off + j]! + lw[j]!;
+      tmp[j] = t;
+      if (t > tmp[tAt]!) tAt = j;
     }
-    const elpd = logSumExp(tmp);
-    const lpd = logSumExp(values, off, off + s) - Math.log(s);
+    const elpd = sumExpFromMax(tmp, 0, s, tAt);
+    const lpd = sumExpFromMax(values, off, off + s, off + llAt) - Math.log(s);
     pw.elpdLoo[i] = elpd;
     pw.pLoo[i] = lpd - elpd;
     pw.looic[i] = -2 * elpd;
@@ -256,6 +269,18 @@ export class LooKernel {
     pw.mcseElpdLoo[i] = Math.sqrt(variance(zz, 0, m) / rEff);
     this.likOf = null; // the cache serves relativeEff → pointwise of one observation only
   }
+}
+
+/**
+ * matrixStats' logSumExp of the finite x[a … b) whose (first) maximum is at `at`: the maximum
+ * plus log1p of Σ exp(x − max) over the others, in order (numerics.ts `logSumExp` without its
+ * search and its NaN / infinity cases, which finite values never reach).
+ */
+function sumExpFromMax(x: Float64Array, a: number, b: number, at: number): number {
+  const xMax = x[at]!;
+  let sum = 0;
+  for (let j = a; j < b; j++) if (j !== at) sum += Math.exp(x[j]! - xMax);
+  return xMax + Math.log1p(sum);
 }
 
 /**

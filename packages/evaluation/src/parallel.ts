@@ -1,25 +1,27 @@
 /**
  * `evaluate` on two threads (this one and one worker_threads worker), with the numbers of the
  * single-threaded `evaluateResults`, bit for bit. The fit runs its chains on worker threads; the
- * evaluation splits its work the same way:
+ * evaluation shares its work the same way:
  *
  * - the worker rebuilds the model itself (from manifest.json and the data file, while this
- *   thread parses draws.csv), receives a copy of the draws, and makes the posterior predictive
- *   pass (y_rep from the seeded stream, consumed draw after draw by y_rep only — so a pass with
- *   only the `ppc` part draws exactly the numbers of the full pass) and the predictive checks;
- * - this thread makes the pass with the derived quantities, the log-likelihood (written into a
- *   SharedArrayBuffer) and the lift tests, and the derived summaries;
+ *   thread parses draws.csv) and receives a copy of the draws;
+ * - the pass over the draws (draw-pass.ts) is shared by blocks of PASS_BLOCK draws: the worker
+ *   visits every draw in order for what must be sequential — y_rep from the seeded stream
+ *   (consumed draw after draw by y_rep only, so the numbers are the full pass's) and the sum of
+ *   μ in draw order — and both threads claim blocks (`Atomics.compareExchange` on one flag per
+ *   block) for ROAS, marginal ROAS, contributions, the log-likelihood and the lift tests, written
+ *   at their draw's index into SharedArrayBuffers; the worker computes a block it claims from the
+ *   draw view it loaded anyway, so the faster thread simply takes more blocks;
  * - then both take chunks of the remaining independent work from one shared counter
- *   (`Atomics.add`): parameter ranges of the summary (R-hat, ESS, …: summary.ts) and observation
- *   ranges of r_eff + PSIS-LOO (loo.ts `looPointwiseRange`, written into shared arrays); the
- *   worker waits for the log-likelihood before its first LOO chunk.
+ *   (`Atomics.add`): parameter ranges of the summary (R-hat, ESS, …: summary.ts), then
+ *   observation ranges of r_eff + PSIS-LOO (loo.ts `looPointwiseRange`, written into shared
+ *   arrays) once both passes are done; the worker makes the predictive checks from its y_rep.
  *
- * Every chunk's numbers depend only on its rows (each parameter and each observation is
- * computed alone, in the same order, by the same code), the summary rows are put back in chunk
- * order and the LOO totals are summed over the shared arrays in observation order afterwards,
- * so which thread computed what changes nothing (test/parallel.test.ts compares with
- * `evaluateResults`). An error is the one the single-threaded run throws: the first chunk's, by
- * chunk order.
+ * Every number depends only on its own draw, parameter or observation and is computed by the same
+ * code in the same order whoever computes it; summary rows are put back in chunk order and the
+ * LOO totals are summed over the shared arrays in observation order afterwards, so which thread
+ * computed what changes nothing (test/parallel.test.ts compares with `evaluateResults`). An error
+ * is the one the single-threaded run throws: the first chunk's, by chunk order.
  */
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
@@ -29,8 +31,8 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { TributaryError } from '@tributary/data';
 import { MODEL_MODULE_URL } from '@tributary/models';
 import type { SummaryRow } from '@tributary/sampler';
-import { summarizeDerived } from './derived.js';
-import { makePass } from './draw-pass.js';
+import { summarizeDerived, type DerivedSummary } from './derived.js';
+import { makePass, PASS_BLOCK, type DrawPass, type PassOutputs } from './draw-pass.js';
 import { EvaluationError, type EvaluationErrorCode } from './errors.js';
 import type { EvaluationParts } from './evaluate.js';
 import { allocatePointwise, buildLogLikelihoodMatrix, looFromPointwise, LooKernel, looPointwiseRange, type LogLikelihoodMatrix, type LooPointwise } from './loo.js';
@@ -50,7 +52,10 @@ const LOO_CHUNK = 192;
 
 /** Slots of the shared control array. */
 const NEXT_CHUNK = 0;
-const LOGLIK_READY = 1;
+const MAIN_PASS_DONE = 1;
+/** Block claims: 0 free, 1 this (main) thread, 2 the worker. */
+const BY_MAIN = 1;
+const BY_WORKER = 2;
 
 /** What the worker is started with (structured-cloneable). */
 export interface WorkerInit {
@@ -65,23 +70,26 @@ export interface WorkerStart {
   readonly numDraws: number;
   readonly draws: readonly Float64Array[];
   readonly seed: number | string | undefined;
-  readonly shared: SharedWork;
+  readonly work: SharedWork;
 }
 
-/** The chunked work both threads draw from. */
+/** The work both threads share. */
 export interface SharedWork {
-  /** [next chunk, log-likelihood ready] on a SharedArrayBuffer. */
+  /** [next chunk, main pass done] on a SharedArrayBuffer. */
   readonly control: Int32Array;
+  /** One claim flag per block of the pass. */
+  readonly blocks: Int32Array;
+  /** The pass's per-draw outputs, filled block by block by both threads. */
+  readonly outputs: PassOutputs;
   readonly numParams: number;
   readonly names: readonly string[];
   readonly numObs: number;
-  /** The N × S log-likelihood (observation-major) on a SharedArrayBuffer, filled by the main thread. */
-  readonly logLik: Float64Array;
   /** The pointwise LOO arrays on SharedArrayBuffers, filled by both threads. */
   readonly pointwise: LooPointwise;
 }
 
 export type WorkerReply =
+  | { readonly type: 'pass'; readonly muSum: Float64Array }
   | { readonly type: 'done'; readonly ppc: PpcMarket[]; readonly outcome: ChunkOutcome<SerializedError> }
   | { readonly type: 'error'; readonly error: SerializedError };
 
@@ -100,11 +108,17 @@ export interface ChunkOutcome<E = unknown> {
   readonly error: { readonly chunk: number; readonly error: E } | undefined;
 }
 
+/** The claim of block b for this thread (`BY_MAIN` or `BY_WORKER`): true when it was free. */
+export function claimBlock(work: SharedWork, who: typeof BY_MAIN | typeof BY_WORKER): (block: number) => boolean {
+  return (block) => Atomics.compareExchange(work.blocks, block, 0, who) === 0;
+}
+export { BY_MAIN, BY_WORKER };
+
 /**
  * Takes chunks from the shared counter until none is left (or one fails): summary chunks first,
- * then LOO chunks (`waitForLogLik` is called before the first of those).
+ * then LOO chunks (`beforeLoo` is awaited before the first of those: both passes must be done).
  */
-export function runChunks(work: SharedWork, draws: readonly Float64Array[], numChains: number, waitForLogLik: () => void): ChunkOutcome {
+export async function runChunks(work: SharedWork, draws: readonly Float64Array[], numChains: number, beforeLoo: () => void | Promise<void>): Promise<ChunkOutcome> {
   const numSummary = Math.ceil(work.numParams / SUMMARY_CHUNK);
   const numLoo = Math.ceil(work.numObs / LOO_CHUNK);
   const rows: [number, SummaryRow[]][] = [];
@@ -119,9 +133,10 @@ export function runChunks(work: SharedWork, draws: readonly Float64Array[], numC
         rows.push([k, summarizeParameters(draws, work.numParams, work.names, { from, to: Math.min(work.numParams, from + SUMMARY_CHUNK) })]);
       } else {
         if (!ll) {
-          waitForLogLik();
-          const numDraws = work.logLik.length / work.numObs;
-          ll = buildLogLikelihoodMatrix(work.logLik, numDraws, work.numObs, numChains);
+          await beforeLoo();
+          const logLik = work.outputs.logLik!;
+          const numDraws = logLik.length / work.numObs;
+          ll = buildLogLikelihoodMatrix(logLik, numDraws, work.numObs, numChains);
           kernel = new LooKernel(numDraws, numChains);
         }
         const from = (k - numSummary) * LOO_CHUNK;
@@ -133,9 +148,9 @@ export function runChunks(work: SharedWork, draws: readonly Float64Array[], numC
   }
 }
 
-/** Blocks (in a worker) until the main thread has marked the log-likelihood ready. */
-export function waitForLogLik(control: Int32Array): void {
-  while (Atomics.load(control, LOGLIK_READY) === 0) Atomics.wait(control, LOGLIK_READY, 0);
+/** Blocks (in the worker) until the main thread has finished its part of the pass. */
+export function waitForMainPass(control: Int32Array): void {
+  while (Atomics.load(control, MAIN_PASS_DONE) === 0) Atomics.wait(control, MAIN_PASS_DONE, 0);
 }
 
 export function serializeError(error: unknown): SerializedError {
@@ -194,27 +209,47 @@ function workerLaunch(): { filename: string | URL; options: WorkerOptions } {
 /** A started evaluation worker (it rebuilds the model as soon as it starts). */
 export class EvaluationWorker {
   private readonly worker: Worker;
-  private readonly reply: Promise<WorkerReply>;
+  private readonly pass: Promise<Extract<WorkerReply, { type: 'pass' }>>;
+  private readonly done: Promise<Extract<WorkerReply, { type: 'done' }>>;
   private exited = false;
 
   constructor(init: WorkerInit) {
     const { filename, options } = workerLaunch();
     this.worker = new Worker(filename, { ...options, workerData: init });
-    this.reply = new Promise<WorkerReply>((resolve, reject) => {
-      this.worker.once('message', (m: WorkerReply) => resolve(m));
-      this.worker.once('error', (e) => reject(new EvaluationError('INVALID_ARGUMENT', `the evaluation worker thread failed: ${e.message}`, { cause: e })));
-      this.worker.once('exit', (code) => {
-        this.exited = true;
-        reject(new EvaluationError('INVALID_ARGUMENT', `the evaluation worker thread exited (code ${code}) before it finished`));
-      });
+    let onPass: (m: Extract<WorkerReply, { type: 'pass' }>) => void = () => undefined;
+    let onDone: (m: Extract<WorkerReply, { type: 'done' }>) => void = () => undefined;
+    let onError: (e: Error) => void = () => undefined;
+    this.pass = new Promise((resolve, reject) => {
+      onPass = resolve;
+      onError = reject;
     });
-    this.reply.catch(() => undefined); // surfaced by `run`
+    this.done = new Promise((resolve, reject) => {
+      onDone = resolve;
+      const previous = onError;
+      onError = (e) => {
+        previous(e);
+        reject(e);
+      };
+    });
+    this.worker.on('message', (m: WorkerReply) => {
+      if (m.type === 'pass') onPass(m);
+      else if (m.type === 'done') onDone(m);
+      else onError(deserializeError(m.error));
+    });
+    this.worker.once('error', (e) => onError(new EvaluationError('INVALID_ARGUMENT', `the evaluation worker thread failed: ${e.message}`, { cause: e })));
+    this.worker.once('exit', (code) => {
+      this.exited = true;
+      onError(new EvaluationError('INVALID_ARGUMENT', `the evaluation worker thread exited (code ${code}) before it finished`));
+    });
+    // surfaced where they are awaited
+    this.pass.catch(() => undefined);
+    this.done.catch(() => undefined);
   }
 
-  /** Hands over the draws and the shared work; resolves with the worker's reply. */
-  run(start: WorkerStart): Promise<WorkerReply> {
+  /** Hands over the draws and the shared work. */
+  start(start: WorkerStart): { pass: Promise<Extract<WorkerReply, { type: 'pass' }>>; done: Promise<Extract<WorkerReply, { type: 'done' }>> } {
     this.worker.postMessage(start);
-    return this.reply;
+    return { pass: this.pass, done: this.done };
   }
 
   async terminate(): Promise<void> {
@@ -230,26 +265,44 @@ export async function evaluationPartsWithWorker(worker: EvaluationWorker, result
   const { model } = fitted;
   const S = results.numChains * results.numDraws;
   const N = model.numObs;
-  const logLik = new Float64Array(new SharedArrayBuffer(8 * N * S));
-  const shared: SharedWork = {
+  const G = model.markets.length;
+  const C = model.channels.length;
+  const J = model.liftTests.length;
+  const shared64 = (length: number) => new Float64Array(new SharedArrayBuffer(8 * length));
+  const work: SharedWork = {
     control: new Int32Array(new SharedArrayBuffer(8)),
+    blocks: new Int32Array(new SharedArrayBuffer(4 * Math.ceil(S / PASS_BLOCK))),
+    outputs: {
+      roas: shared64(G * C * S),
+      marginalRoas: shared64(G * C * S),
+      contributions: shared64(G * (4 + C) * S),
+      logLik: shared64(N * S),
+      liftPredictions: shared64(J * S),
+    },
     numParams: results.names.length,
     names: results.names,
     numObs: N,
-    logLik,
     pointwise: allocatePointwise(N, (bytes) => new SharedArrayBuffer(bytes)),
   };
-  const reply = worker.run({ type: 'start', numChains: results.numChains, numDraws: results.numDraws, draws: results.draws, seed, shared });
-  const pass = makePass(results, model, { derived: true, logLik: true, liftTests: true }, () => logLik);
-  Atomics.store(shared.control, LOGLIK_READY, 1);
-  Atomics.notify(shared.control, LOGLIK_READY);
-  const derived = summarizeDerived(results, fitted, { pass });
-  const mine = runChunks(shared, results.draws, results.numChains, () => undefined);
-  const theirs = await reply;
-  if (theirs.type === 'error') throw deserializeError(theirs.error);
+  const parts = { derived: true, logLik: true, liftTests: true } as const;
+  const replies = worker.start({ type: 'start', numChains: results.numChains, numDraws: results.numDraws, draws: results.draws, seed, work });
+  const mainPass = makePass(results, model, parts, { into: work.outputs, muSum: false, claim: claimBlock(work, BY_MAIN) });
+  Atomics.store(work.control, MAIN_PASS_DONE, 1);
+  Atomics.notify(work.control, MAIN_PASS_DONE);
+  // the derived summaries need every block and the worker's μ sum: made as soon as the worker's
+  // pass is done (before this thread's first LOO chunk, while the worker takes LOO chunks)
+  let derivedParts: { pass: DrawPass; derived: DerivedSummary } | undefined;
+  const summarizeWhenPassed = async () => {
+    const { muSum } = await replies.pass;
+    const pass = { ...mainPass, muSum };
+    derivedParts ??= { pass, derived: summarizeDerived(results, fitted, { pass }) };
+  };
+  const mine = await runChunks(work, results.draws, results.numChains, summarizeWhenPassed);
+  await summarizeWhenPassed();
+  const theirs = await replies.done;
   const errors = [mine.error, theirs.outcome.error && { chunk: theirs.outcome.error.chunk, error: deserializeError(theirs.outcome.error.error) }];
   const first = errors.filter((e) => e !== undefined).sort((a, b) => a.chunk - b.chunk)[0];
   if (first) throw first.error;
   const summary = [...mine.rows, ...theirs.outcome.rows].sort((a, b) => a[0] - b[0]).flatMap(([, rows]) => rows);
-  return { summary, pass, derived, ppc: theirs.ppc, loo: looFromPointwise(shared.pointwise, S) };
+  return { summary, ...derivedParts!, ppc: theirs.ppc, loo: looFromPointwise(work.pointwise, S) };
 }

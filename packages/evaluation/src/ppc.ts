@@ -13,9 +13,9 @@
  * - the share of observations inside their central 50% and 94% posterior predictive intervals
  *   (equal-tailed, R's type-7 quantiles of the y_rep draws of that observation); a calibrated
  *   model gives about 0.50 and 0.94. Whether y is inside is read from counts of the draws below
- *   and at y (`IntervalCoverage`, one pass per observation); the quantiles themselves are selected
- *   only when y sits between or next to the order statistics of an interval end — the same
- *   answers as selecting them for every observation (test/selection.test.ts).
+ *   and at y (`CoverageCounts`); the quantiles themselves are selected only when y sits between
+ *   or next to the order statistics of an interval end — the same answers as selecting them for
+ *   every observation (test/selection.test.ts).
  */
 import type { Panel } from '@tributary/data';
 import type { Model } from '@tributary/models';
@@ -51,46 +51,75 @@ export const INSIDE_50 = 1;
 export const INSIDE_94 = 2;
 
 /**
- * Whether y lies inside the central 50% and 94% intervals of its draws (R's type-7 quantiles),
- * decided from one pass of counts instead of selecting the quantiles: with lt = #{x < y},
+ * Whether each observation y_n lies inside the central 50% and 94% intervals of its draws (R's
+ * type-7 quantiles), decided from counts instead of selecting the quantiles: with lt = #{x < y},
  * le = #{x ≤ y} and the draws nearest to y on either side, every order statistic's side of y is
  * known, and so is the quantile's when it is an order statistic or interpolates between two on
  * the same side of y farther from y than the interpolation's rounding (8·ε·max|x|). Only when y
- * falls between the two order statistics of a quantile (probability ≈ 1/S per end) or next to
- * one are the quantiles selected as before (`quantilesBySelection`); the answers are the same.
+ * falls between the two order statistics of an interval end (probability ≈ 1/S per end) or next
+ * to one are the quantiles selected (`quantilesBySelection`); the answers are the same. The
+ * counts are taken one draw of all observations at a time (`add`, in the pass: parallel.ts) or
+ * one observation's row at a time (`addRow`).
  */
-export class IntervalCoverage {
-  private readonly scratch: Float64Array;
+export class CoverageCounts {
+  private readonly y: ArrayLike<number>;
+  private readonly lt: Int32Array;
+  private readonly eq: Int32Array;
+  private readonly below: Float64Array; // the largest draw < y
+  private readonly above: Float64Array; // the smallest draw > y
+  private readonly absMax: Float64Array;
+  private scratch = new Float64Array(0);
   private readonly q = new Float64Array(PPC_PROBS.length);
 
-  constructor(numDraws: number) {
-    this.scratch = new Float64Array(numDraws);
+  constructor(y: ArrayLike<number>) {
+    const n = y.length;
+    this.y = y;
+    this.lt = new Int32Array(n);
+    this.eq = new Int32Array(n);
+    this.below = new Float64Array(n).fill(-Infinity);
+    this.above = new Float64Array(n).fill(Infinity);
+    this.absMax = new Float64Array(n);
   }
 
-  /** INSIDE_50 | INSIDE_94 flags of y among the draws x. */
-  inside(x: Float64Array, y: number): number {
-    const s = x.length;
-    let lt = 0;
-    let le = 0;
-    let below = -Infinity; // the largest draw < y
-    let above = Infinity; // the smallest draw > y
-    let absMax = 0;
-    for (let i = 0; i < s; i++) {
-      const v = x[i]!;
-      if (v < y) {
-        lt++;
-        if (v > below) below = v;
-      } else if (v > y) {
-        if (v < above) above = v;
-      } else le++;
-      const a = Math.abs(v);
-      if (a > absMax) absMax = a;
-    }
-    le += lt;
+  /** Counts one draw x[n] of every observation. */
+  add(x: ArrayLike<number>): void {
+    const { y, lt, eq, below, above, absMax } = this;
+    for (let n = 0; n < y.length; n++) this.count(n, x[n]!, y[n]!, lt, eq, below, above, absMax);
+  }
+
+  /** Counts the draws `row` of observation n. */
+  addRow(n: number, row: ArrayLike<number>): void {
+    const { y, lt, eq, below, above, absMax } = this;
+    const yn = y[n]!;
+    for (let i = 0; i < row.length; i++) this.count(n, row[i]!, yn, lt, eq, below, above, absMax);
+  }
+
+  private count(n: number, v: number, y: number, lt: Int32Array, eq: Int32Array, below: Float64Array, above: Float64Array, absMax: Float64Array): void {
+    if (v < y) {
+      lt[n]!++;
+      if (v > below[n]!) below[n] = v;
+    } else if (v > y) {
+      if (v < above[n]!) above[n] = v;
+    } else eq[n]!++;
+    const a = Math.abs(v);
+    if (a > absMax[n]!) absMax[n] = a;
+  }
+
+  /**
+   * INSIDE_50 | INSIDE_94 flags of observation n after its `numDraws` draws were counted;
+   * `draws()` gives them (any order) when the counts cannot tell.
+   */
+  inside(n: number, numDraws: number, draws: () => ArrayLike<number>): number {
+    const y = this.y[n]!;
+    const lt = this.lt[n]!;
+    const le = lt + this.eq[n]!;
+    const below = this.below[n]!;
+    const above = this.above[n]!;
+    const absMax = this.absMax[n]!;
     const margin = 8 * Number.EPSILON * absMax;
     const side = (p: number): number => {
       // sign of quantile(p) − y: −1, 0, 1, or NaN when the counts cannot tell
-      const index = 1 + (s - 1) * p;
+      const index = 1 + (numDraws - 1) * p;
       const lo = Math.floor(index);
       const hi = Math.ceil(index);
       const sideOf = (k: number) => (k <= lt ? -1 : k <= le ? 0 : 1);
@@ -108,7 +137,8 @@ export class IntervalCoverage {
     const s2 = side(PPC_PROBS[2]);
     const s3 = side(PPC_PROBS[3]);
     if (!(Number.isFinite(y) && Number.isFinite(absMax)) || Number.isNaN(s0 + s1 + s2 + s3)) {
-      this.scratch.set(x); // a copy: the caller's draws keep their order
+      if (this.scratch.length !== numDraws) this.scratch = new Float64Array(numDraws);
+      this.scratch.set(draws()); // a copy: the caller's draws keep their order
       const q = quantilesBySelection(this.scratch, PPC_PROBS, this.q);
       return (q[1]! <= y && y <= q[2]! ? INSIDE_50 : 0) | (q[0]! <= y && y <= q[3]! ? INSIDE_94 : 0);
     }
@@ -120,14 +150,23 @@ export function posteriorPredictiveChecks(results: ResultsFolder, fitted: { mode
   const { model, panel } = fitted;
   const pass = passWith('ppc', results, model, options.pass, options.seed === undefined ? {} : { seed: options.seed });
   const yrep = pass.yRep!; // observation-major
+  const S = pass.numDraws;
+  const counts = new CoverageCounts(panel.y);
+  for (let n = 0; n < model.numObs; n++) counts.addRow(n, yrep.subarray(n * S, (n + 1) * S));
+  return predictiveChecks(fitted, S, pass.yRepStats!, (n) => counts.inside(n, S, () => yrep.subarray(n * S, (n + 1) * S)));
+}
+
+/**
+ * The checks from the per-draw test statistics T(y_rep) (`DrawPass.yRepStats`) and each
+ * observation's INSIDE_50 | INSIDE_94 flags (parallel.ts calls it with counts taken in its pass).
+ */
+export function predictiveChecks(fitted: { model: Model; panel: Panel }, S: number, T: Float64Array, insideFlags: (n: number) => number): PpcMarket[] {
+  const { model, panel } = fitted;
   const G = model.markets.length;
   const N = model.numObs;
-  const S = pass.numDraws;
   const start = marketStarts(model);
   const observed = Array.from({ length: G }, (_, g) => seriesStats(panel.y, start[g]!, start[g + 1]!));
   const countGe = Array.from({ length: G }, () => ({ mean: 0, sd: 0, min: 0, max: 0 }));
-  // T(y_rep) of every draw and market, computed in the pass right after y_rep was drawn.
-  const T = pass.yRepStats!;
   for (let g = 0; g < G; g++) {
     const o = observed[g]!;
     const cnt = countGe[g]!;
@@ -139,12 +178,11 @@ export function posteriorPredictiveChecks(results: ResultsFolder, fitted: { mode
       if (at(3, s) >= o.max) cnt.max++;
     }
   }
-  const coverage = new IntervalCoverage(S);
   const inside50 = new Float64Array(G);
   const inside94 = new Float64Array(G);
   for (let n = 0; n < N; n++) {
     const g = model.obsMarket[n]!;
-    const inside = coverage.inside(yrep.subarray(n * S, (n + 1) * S), panel.y[n]!);
+    const inside = insideFlags(n);
     if (inside & INSIDE_50) inside50[g] = inside50[g]! + 1;
     if (inside & INSIDE_94) inside94[g] = inside94[g]! + 1;
   }
@@ -163,4 +201,3 @@ export function posteriorPredictiveChecks(results: ResultsFolder, fitted: { mode
     };
   });
 }
-

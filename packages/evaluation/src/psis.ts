@@ -164,14 +164,16 @@ export class PsisScratch {
     this.tail = new Float64Array(Math.max(maxDraws, 1));
   }
 
+  /** The (first) index of the largest log weight `smoothInPlace` wrote last. */
+  argMax = 0;
+
   /**
    * loo's `do_psis_i` in place: `lw` holds S finite log ratios and receives the smoothed,
-   * truncated log weights (not normalized); returns k̂ (Infinity when not smoothed).
+   * truncated log weights (not normalized); returns k̂ (Infinity when not smoothed). `maxLr`,
+   * the largest ratio, when the caller has it.
    */
-  smoothInPlace(lw: Float64Array, tailLength: number): number {
+  smoothInPlace(lw: Float64Array, tailLength: number, maxLr = maxOf(lw)): number {
     const s = lw.length;
-    let maxLr = -Infinity;
-    for (let i = 0; i < s; i++) if (lw[i]! > maxLr) maxLr = lw[i]!;
     for (let i = 0; i < s; i++) lw[i] = lw[i]! - maxLr;
     let khat = Infinity;
     if (tailLength >= PSIS_MIN_TAIL_LENGTH && tailLength < s) {
@@ -187,12 +189,21 @@ export class PsisScratch {
         for (let i = 0; i < tailLength; i++) lw[order[1 + i]!] = smoothed.tail[i]!;
       }
     }
+    let argMax = 0;
     for (let i = 0; i < s; i++) {
       if (lw[i]! > 0) lw[i] = 0;
       lw[i] = lw[i]! + maxLr;
+      if (lw[i]! > lw[argMax]!) argMax = i;
     }
+    this.argMax = argMax;
     return khat;
   }
+}
+
+function maxOf(x: Float64Array): number {
+  let m = -Infinity;
+  for (let i = 0; i < x.length; i++) if (x[i]! > m) m = x[i]!;
+  return m;
 }
 
 /**

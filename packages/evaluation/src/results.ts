@@ -192,13 +192,18 @@ function parseChainTable(text: string, file: string, what: string): ParsedTable 
   }
   const names = header.slice(2);
   const width = names.length + 2;
-  const chains: number[][] = [];
+  const dim = names.length;
+  // every row's values, row after row; chain k is rows chainStart[k] … chainStart[k + 1] − 1
+  const values = new Float64Array(Math.max(lines.length - 1, 0) * dim);
+  const chainStart: number[] = [];
+  let rows = 0;
   let expectedChain = 1;
   let expectedIter = 1;
   for (let i = 1; i < lines.length; i++) {
     const lineNo = i + 1;
-    const line = lines[i]!.replace(/\r$/, '');
-    if (line.trim() === '') throw new EvaluationError('RESULTS_INVALID', `${file}: line ${lineNo} is empty; the file looks truncated or edited.`, { file, line: lineNo });
+    let line = lines[i]!;
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    if (BLANK.test(line)) throw new EvaluationError('RESULTS_INVALID', `${file}: line ${lineNo} is empty; the file looks truncated or edited.`, { file, line: lineNo });
     const cells = line.split(',');
     if (cells.length !== width) {
       throw new EvaluationError('RESULTS_INVALID', `${file}: line ${lineNo} has ${cells.length} fields, expected ${width} (.chain, .iteration and ${names.length} columns).`, {
@@ -208,7 +213,7 @@ function parseChainTable(text: string, file: string, what: string): ParsedTable 
     }
     const chain = Number(cells[0]);
     const iter = Number(cells[1]);
-    if (chain === expectedChain + 1 && iter === 1 && chains.length === expectedChain) {
+    if (chain === expectedChain + 1 && iter === 1 && chainStart.length === expectedChain) {
       expectedChain++;
       expectedIter = 1;
     }
@@ -219,34 +224,60 @@ function parseChainTable(text: string, file: string, what: string): ParsedTable 
         { file, line: lineNo },
       );
     }
-    if (chains.length < chain) chains.push([]);
-    const row = chains[chain - 1]!;
+    if (chainStart.length < chain) chainStart.push(rows);
+    const at = rows * dim - 2;
     for (let j = 2; j < width; j++) {
-      const v = parseCell(cells[j]!);
+      const cell = cells[j]!;
+      let v = fastCell(cell);
       if (v === undefined) {
-        throw new EvaluationError('RESULTS_INVALID', `${file}: line ${lineNo}, column ${names[j - 2]}: "${cells[j]}" is not a number.`, { file, line: lineNo });
+        v = parseCell(cell);
+        if (v === undefined) {
+          throw new EvaluationError('RESULTS_INVALID', `${file}: line ${lineNo}, column ${names[j - 2]}: "${cell}" is not a number.`, { file, line: lineNo });
+        }
+        if (!Number.isFinite(v)) {
+          throw new EvaluationError(
+            'RESULTS_INVALID',
+            `${file}: line ${lineNo}, column ${names[j - 2]}: "${cell.trim()}" is not a finite number; a valid fit writes only finite ${what}, so the file is damaged. Re-run tributary fit to rewrite the folder.`,
+            { file, line: lineNo },
+          );
+        }
       }
-      if (!Number.isFinite(v)) {
-        throw new EvaluationError(
-          'RESULTS_INVALID',
-          `${file}: line ${lineNo}, column ${names[j - 2]}: "${cells[j]!.trim()}" is not a finite number; a valid fit writes only finite ${what}, so the file is damaged. Re-run tributary fit to rewrite the folder.`,
-          { file, line: lineNo },
-        );
-      }
-      row.push(v);
+      values[at + j] = v;
     }
+    rows++;
     expectedIter++;
   }
-  if (chains.length === 0) throw new EvaluationError('RESULTS_INVALID', `${file}: no draws after the header line.`, { file, line: 1 });
-  const numDraws = chains[0]!.length / names.length;
-  chains.forEach((c, k) => {
-    if (c.length / names.length !== numDraws) {
-      throw new EvaluationError('RESULTS_INVALID', `${file}: chain ${k + 1} has ${c.length / names.length} draws but chain 1 has ${numDraws}; all chains must be equally long.`, {
+  if (chainStart.length === 0) throw new EvaluationError('RESULTS_INVALID', `${file}: no draws after the header line.`, { file, line: 1 });
+  chainStart.push(rows);
+  const numDraws = chainStart[1]! - chainStart[0]!;
+  const chains: Float64Array[] = [];
+  for (let k = 0; k + 1 < chainStart.length; k++) {
+    const n = chainStart[k + 1]! - chainStart[k]!;
+    if (n !== numDraws) {
+      throw new EvaluationError('RESULTS_INVALID', `${file}: chain ${k + 1} has ${n} draws but chain 1 has ${numDraws}; all chains must be equally long.`, {
         file,
       });
     }
-  });
-  return { names, chains: chains.map((c) => Float64Array.from(c)), numDraws };
+    chains.push(values.slice(chainStart[k]! * dim, chainStart[k + 1]! * dim));
+  }
+  return { names, chains, numDraws };
+}
+
+const BLANK = /^\s*$/;
+
+/**
+ * A finite decimal cell the quick way, or undefined for `parseCell` to decide (and to name the
+ * problem): Number() of a cell that starts like a decimal (digit, sign or point, not 0x / 0b / 0o)
+ * and is finite is exactly what NUMBER_PATTERN accepts (Number() parses the same decimal grammar
+ * and ignores the surrounding whitespace parseCell trims).
+ */
+function fastCell(cell: string): number | undefined {
+  const c0 = cell.charCodeAt(0);
+  if (!((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46)) return undefined;
+  const c1 = cell.charCodeAt(1) | 32;
+  if (c1 === 120 || c1 === 98 || c1 === 111) return undefined;
+  const v = Number(cell);
+  return Number.isFinite(v) ? v : undefined;
 }
 
 function formatZodIssues(error: z.ZodError): string {

@@ -1,12 +1,13 @@
 /**
  * Worker-thread entry of the two-thread evaluation (parallel.ts): rebuilds the fitted model from
- * the folder's manifest and data file as soon as it starts, then — given the draws — makes the
- * posterior predictive pass and checks and takes chunks of the summary and PSIS-LOO work.
+ * the folder's manifest and data file as soon as it starts, then — given the draws — makes its
+ * share of the pass (every draw's y_rep and μ, and the blocks it claims of the rest), the
+ * predictive checks, and takes chunks of the summary and PSIS-LOO work.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { passOverDraws } from './draw-pass.js';
-import { runChunks, serializeError, waitForLogLik, type WorkerInit, type WorkerReply, type WorkerStart } from './parallel.js';
-import { posteriorPredictiveChecks } from './ppc.js';
+import { makePass } from './draw-pass.js';
+import { BY_WORKER, claimBlock, runChunks, serializeError, waitForMainPass, type WorkerInit, type WorkerReply, type WorkerStart } from './parallel.js';
+import { CoverageCounts, predictiveChecks } from './ppc.js';
 import { rebuildModel, type FittedModel } from './rebuild.js';
 import { folderName, loadManifest, type ResultsFolder, type ResultsManifest } from './results.js';
 
@@ -38,8 +39,16 @@ if (port !== null) {
           sampleStats: {},
         };
         const seed = start.seed === undefined ? {} : { seed: start.seed };
-        const ppc = posteriorPredictiveChecks(results, fitted, { pass: passOverDraws(results, fitted.model, { ppc: true, ...seed }), ...seed });
-        const outcome = runChunks(start.shared, start.draws, start.numChains, () => waitForLogLik(start.shared.control));
+        const { work } = start;
+        const coverage: { counts: CoverageCounts; drawMajorYRep?: Float64Array } = { counts: new CoverageCounts(fitted.panel.y) };
+        const pass = makePass(results, fitted.model, { ppc: true, derived: true, logLik: true, liftTests: true, ...seed }, { into: work.outputs, muSum: true, claim: claimBlock(work, BY_WORKER), coverage });
+        port.postMessage({ type: 'pass', muSum: pass.muSum! } satisfies WorkerReply);
+        // the checks from the counts taken in the pass (y_rep of an undecided observation gathered from the draw-major copy)
+        const S = pass.numDraws;
+        const N = fitted.model.numObs;
+        const yRep = coverage.drawMajorYRep!;
+        const ppc = predictiveChecks(fitted, S, pass.yRepStats!, (n) => coverage.counts.inside(n, S, () => Float64Array.from({ length: S }, (_, s) => yRep[s * N + n]!)));
+        const outcome = await runChunks(work, start.draws, start.numChains, () => waitForMainPass(work.control));
         reply = { type: 'done', ppc, outcome: { rows: outcome.rows, error: outcome.error && { chunk: outcome.error.chunk, error: serializeError(outcome.error.error) } } };
       } catch (error) {
         reply = { type: 'error', error: serializeError(error) };

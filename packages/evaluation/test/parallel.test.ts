@@ -1,13 +1,15 @@
 // The two-thread evaluation (parallel.ts: this thread and a worker) gives the single-threaded
 // report exactly — every number of the summary, PSIS-LOO (pointwise included), predictive
 // checks, ROAS and contributions — for any seed, with lift tests, and through evaluateFolder and
-// evaluateResultsParallel; a failing worker is reported, not hung on.
+// evaluateResultsParallel; an error is the single-threaded run's.
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateFolder, evaluateResults, evaluateResultsParallel, type EvaluationReport } from '../src/evaluate.js';
 import { evaluationToJson } from '../src/json.js';
 import type { FittedModel } from '../src/rebuild.js';
-import type { ResultsFolder } from '../src/results.js';
-import { fitAndLoad, removeTempDirs } from './helpers.js';
+import { splitCsvLine, type ResultsFolder } from '../src/results.js';
+import { fitAndLoad, removeTempDirs, tempDir } from './helpers.js';
 
 let dir: string;
 let results: ResultsFolder;
@@ -48,41 +50,23 @@ describe('two-thread evaluation', () => {
   });
 
   it('reports a PSIS-LOO error of the log-likelihood as one thread does', async () => {
-    // a non-finite log-likelihood: the error names the first bad observation whichever thread met it
-    const bad: FittedModel = {
-      ...fitted,
-      model: new Proxy(fitted.model, {
-        get(target, key, receiver) {
-          if (key !== 'loadDraw') return Reflect.get(target, key, receiver) as unknown;
-          return (draw: Float64Array) => {
-            const view = target.loadDraw(draw);
-            return new Proxy(view, {
-              get(v, k, r) {
-                if (k !== 'logLik') {
-                  const f = Reflect.get(v, k, r) as unknown;
-                  return typeof f === 'function' ? (f as (...a: unknown[]) => unknown).bind(v) : f;
-                }
-                return (out: Float64Array) => {
-                  v.logLik(out);
-                  out[100] = NaN;
-                  out[7] = -Infinity;
-                  return out;
-                };
-              },
-            });
-          };
-        },
-      }),
-    };
-    const single = (() => {
-      try {
-        evaluateResults(results, bad);
-      } catch (e) {
-        return e as Error;
-      }
-      return undefined;
-    })();
-    expect(single?.message).toMatch(/observation 8 is -Infinity/);
-    await expect(evaluateResultsParallel(results, bad, { threads: 2 })).rejects.toThrow(single!.message);
+    // a draw with σ = 1e-300 makes the log-likelihood −Infinity in whichever thread computes it
+    const copy = join(await tempDir(), 'hierarchical');
+    await cp(dir, copy, { recursive: true });
+    const lines = (await readFile(join(copy, 'draws.csv'), 'utf8')).split('\n');
+    const column = splitCsvLine(lines[0]!).findIndex((name) => name.startsWith('sigma'));
+    expect(column).toBeGreaterThan(1);
+    for (const row of [37, 150]) {
+      const cells = lines[row]!.split(',');
+      cells[column] = '1e-300';
+      lines[row] = cells.join(',');
+    }
+    await writeFile(join(copy, 'draws.csv'), lines.join('\n'));
+    const single = await evaluateFolder(copy, { threads: 1 }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(single?.message).toMatch(/psisLoo: log-likelihood of draw \d+, observation \d+ is -Infinity/);
+    await expect(evaluateFolder(copy, { threads: 2 })).rejects.toThrow(single!.message);
   });
 });

@@ -1,10 +1,10 @@
 // quantilesBySelection (the predictive checks' interval ends without a full sort) gives exactly
-// quantileSorted of the sorted vector; IntervalCoverage (the same decisions from counts) says
-// exactly what those quantiles say.
+// quantileSorted of the sorted vector; CoverageCounts (the same decisions from counts, row by
+// row or draw by draw) says exactly what those quantiles say.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quantileSorted, quantilesBySelection } from '../src/numerics.js';
-import { INSIDE_50, INSIDE_94, IntervalCoverage } from '../src/ppc.js';
+import { CoverageCounts, INSIDE_50, INSIDE_94 } from '../src/ppc.js';
 
 describe('quantilesBySelection', () => {
   it('equals quantileSorted of the sorted copy, ties and small vectors included', () => {
@@ -29,7 +29,14 @@ describe('quantilesBySelection', () => {
   });
 });
 
-describe('IntervalCoverage (the predictive checks, from counts)', () => {
+/** The flags of y among the draws xs, from counts of the row. */
+function insideByRow(xs: readonly number[], y: number): number {
+  const counts = new CoverageCounts([y]);
+  counts.addRow(0, xs);
+  return counts.inside(0, xs.length, () => xs);
+}
+
+describe('CoverageCounts (the predictive checks, from counts)', () => {
   const exact = (xs: readonly number[], y: number) => {
     const sorted = Float64Array.from(xs).sort();
     const [q03, q25, q75, q97] = [0.03, 0.25, 0.75, 0.97].map((p) => quantileSorted(sorted, p)) as [number, number, number, number];
@@ -51,8 +58,7 @@ describe('IntervalCoverage (the predictive checks, from counts)', () => {
     );
     fc.assert(
       fc.property(data, ([xs, y]) => {
-        const coverage = new IntervalCoverage(xs.length);
-        expect(coverage.inside(Float64Array.from(xs), y)).toBe(exact(xs, y));
+        expect(insideByRow(xs, y)).toBe(exact(xs, y));
       }),
       { numRuns: 2000 },
     );
@@ -61,12 +67,20 @@ describe('IntervalCoverage (the predictive checks, from counts)', () => {
   it('agrees on 4000 draws with y at every quantile the checks use', () => {
     const xs = Array.from({ length: 4000 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453);
     const sorted = Float64Array.from(xs).sort();
-    const coverage = new IntervalCoverage(xs.length);
     for (const p of [0.03, 0.25, 0.75, 0.97]) {
       const q = quantileSorted(sorted, p);
       for (const y of [q, q * (1 + Number.EPSILON), q * (1 - Number.EPSILON), sorted[Math.floor(1 + 3999 * p) - 1]!, sorted[Math.ceil(1 + 3999 * p) - 1]!]) {
-        expect(coverage.inside(Float64Array.from(xs), y)).toBe(exact(xs, y));
+        expect(insideByRow(xs, y)).toBe(exact(xs, y));
       }
     }
+  });
+
+  it('counts draw by draw (every observation at once) as row by row', () => {
+    const S = 200;
+    const rows = Array.from({ length: 30 }, (_, n) => Array.from({ length: S }, (_, s) => Math.round(Math.sin(n * 7.1 + s * 12.9898) * 40) / 4));
+    const y = rows.map((row, n) => (n % 3 === 0 ? row[n]! : n % 3 === 1 ? quantileSorted(Float64Array.from(row).sort(), 0.25) : n - 15));
+    const counts = new CoverageCounts(y);
+    for (let s = 0; s < S; s++) counts.add(rows.map((row) => row[s]!));
+    rows.forEach((row, n) => expect(counts.inside(n, S, () => row)).toBe(exact(row, y[n]!)));
   });
 });
