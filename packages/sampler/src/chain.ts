@@ -34,7 +34,7 @@ import { findInitialPoint } from './init.js';
 import { buildDenseMetric, buildDiagMetric, buildUnitMetric, type Metric } from './metric.js';
 import { buildNutsScratch, initStepSize, nutsTransition, type NutsInfo, type NutsScratch, type NutsState } from './nuts.js';
 import { buildChainRng, type Rng } from './rng.js';
-import type { LogDensity, MetricKind, ProgressEvent } from './types.js';
+import type { LogDensity, MetricInit, MetricKind, ProgressEvent } from './types.js';
 
 /** Everything one chain needs besides the target (structured-cloneable). */
 export interface ChainConfig {
@@ -46,6 +46,8 @@ export interface ChainConfig {
   readonly maxTreeDepth: number;
   readonly metricKind: MetricKind;
   readonly init: ArrayLike<number> | null;
+  /** The metric of the first slow window (see the header): 'curvature' or Stan's 'unit'. */
+  readonly metricInit: MetricInit;
 }
 
 export interface ChainStats {
@@ -208,6 +210,43 @@ function updateMetric(run: ChainRun): void {
   }
 }
 
+/**
+ * The diagonal of the negative Hessian at the current position by central differences of the
+ * gradient (2·dim evaluations): inverse metric entry 1 / (−∂²lp/∂θ_i²), the conditional variance
+ * of θ_i; entries with non-positive or non-finite curvature keep the current metric's entry.
+ */
+function curvatureMetric(run: ChainRun): void {
+  const { target, state } = run;
+  const dim = target.dim;
+  const q = Float64Array.from(state.position);
+  const gPlus = new Float64Array(dim);
+  const gMinus = new Float64Array(dim);
+  const est = run.inverseMetricEstimate;
+  const current = run.metric.kind === 'diag' ? run.metric.inverse : Float64Array.from({ length: dim }, (_, i) => run.metric.inverse[i * dim + i]!);
+  for (let i = 0; i < dim; i++) {
+    const x = q[i]!;
+    const h = CURVATURE_STEP * Math.max(1, Math.abs(x));
+    q[i] = x + h;
+    const lpPlus = target.logDensityAndGradient(q, gPlus);
+    q[i] = x - h;
+    const lpMinus = target.logDensityAndGradient(q, gMinus);
+    q[i] = x;
+    const precision = -(gPlus[i]! - gMinus[i]!) / (2 * h);
+    const v = 1 / precision;
+    const ok = lpPlus > -Infinity && lpMinus > -Infinity && v > 0 && v < Infinity;
+    est[i] = ok ? Math.min(Math.max(v, 1e-12), 1e12) : current[i]!;
+  }
+  run.numInitEvaluations += 2 * dim;
+  if (run.metric.kind === 'diag') run.metric = buildDiagMetric(est);
+  else {
+    const dense = new Float64Array(dim * dim);
+    for (let i = 0; i < dim; i++) dense[i * dim + i] = est[i]!;
+    run.metric = buildDenseMetric(dense, dim);
+  }
+}
+
+const CURVATURE_STEP = 1e-5;
+
 /** Advances the chain by one iteration (warmup or sampling). */
 export function stepChainRun(run: ChainRun): void {
   const { config, rng, state, scratch } = run;
@@ -224,6 +263,11 @@ export function stepChainRun(run: ChainRun): void {
       if (isInAdaptationWindow(schedule, i)) {
         if (run.welfordVar !== null) updateWelfordVar(run.welfordVar, state.position);
         else if (run.welfordCovar !== null) updateWelfordCovar(run.welfordCovar, state.position);
+      }
+      if (i === schedule.initBuffer - 1 && config.metricInit === 'curvature') {
+        curvatureMetric(run);
+        run.stepSize = initStepSize(rng, state, run.stepSize, run.metric, scratch);
+        restartDualAveraging(run.dualAveraging, run.stepSize);
       }
       if (i === schedule.windowEnds[run.nextWindow]) {
         run.nextWindow++;
