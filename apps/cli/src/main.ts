@@ -3,6 +3,7 @@
 // 3: `fit --fail-on` and the verdict reached it; 130: interrupted).
 import { CliUsageError, formatHelp, parseCommandArgs, type CommandSpec } from './command.js';
 import { backtestCommand } from './commands/backtest.js';
+import { batchCommand } from './commands/batch.js';
 import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -11,6 +12,7 @@ import { generateCommand } from './commands/generate.js';
 import { optimizeCommand } from './commands/optimize.js';
 import { reportCommand } from './commands/report.js';
 import { validateCommand } from './commands/validate.js';
+import { workerCommand } from './commands/worker.js';
 import type { CliIo } from './io.js';
 import { cliVersion } from './util/versions.js';
 
@@ -24,6 +26,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   optimizeCommand,
   reportCommand,
   demoCommand,
+  batchCommand,
+  workerCommand,
 ];
 
 export function formatMainHelp(): string {

@@ -6,8 +6,9 @@
  * References
  * - A. Vehtari, A. Gelman, D. Simpson, B. Carpenter, P.-C. Bürkner (2021). Rank-normalization,
  *   folding, and localization: an improved R-hat for assessing convergence of MCMC. Bayesian
- *   Analysis 16(2):667–718 (R-hat < 1.01 and ESS > 400 as the working rules; computed by
- *   `@tributary/sampler`'s `summarize`, which matches R's posterior 1.4.0).
+ *   Analysis 16(2):667–718 (R-hat < 1.01 and ESS > 400 as the working rules; computed as
+ *   `@tributary/sampler`'s `summarize`, which matches R's posterior 1.4.0, by summary.ts with one
+ *   sort per parameter).
  * - M. Betancourt (2017). A Conceptual Introduction to Hamiltonian Monte Carlo,
  *   arXiv:1701.02434 (divergences, E-BFMI < 0.3, tree depth).
  * - Stan's `diagnose` utility (which flags any divergence and any transition at maximum depth).
@@ -17,8 +18,9 @@
  * chain < 0.3 warning; any draw at the maximum tree depth warning (an efficiency problem, not a
  * bias, so never bad). Parameters whose draws are constant (R-hat NaN) are skipped.
  */
-import { ebfmi, summarize, type SummaryRow } from '@tributary/sampler';
+import { ebfmi, type SummaryRow } from '@tributary/sampler';
 import type { ResultsFolder } from './results.js';
+import { summarizeParameters } from './summary.js';
 
 export type DiagnosticStatus = 'good' | 'warning' | 'bad';
 export type DiagnosticCheck = 'divergences' | 'rhat' | 'ess_bulk' | 'ess_tail' | 'ebfmi' | 'treedepth';
@@ -85,9 +87,12 @@ const REMEDY: Record<DiagnosticCheck, string> = {
   treedepth: 'raise --max-treedepth; long trajectories point at strong correlations or very different scales: reparameterize or try --metric dense',
 };
 
-/** Per-parameter summary (mean, sd, 94% HDI, MCSE, ESS, R-hat) of every parameter of the folder. */
+/**
+ * Per-parameter summary (mean, sd, 94% HDI, MCSE, ESS, R-hat) of every parameter of the folder:
+ * `@tributary/sampler`'s `summarize`, computed with one sort per parameter (summary.ts).
+ */
 export function summarizeResults(results: ResultsFolder): SummaryRow[] {
-  return summarize(results.draws, results.names.length, results.names);
+  return summarizeParameters(results.draws, results.names.length, results.names);
 }
 
 /** The convergence report of a results folder (see the module comment for the thresholds). */

@@ -11,7 +11,7 @@ import { liftTestChecks, summarizeDerived, pointwiseLogLikelihood, type Contribu
 import { passOverDraws } from './draw-pass.js';
 import { diagnoseResults, summarizeResults, type DiagnosticsReport } from './diagnostics.js';
 import { failureModes, residualAutocorrelation, type FailureIndicator, type ResidualAutocorrelation } from './failure-modes.js';
-import { psisLoo, relativeEffOfLogLik, type LooResult } from './loo.js';
+import { psisLooWithRelativeEff, type LooResult } from './loo.js';
 import { posteriorPredictiveChecks, type PpcMarket } from './ppc.js';
 import { rebuildModel, type FittedModel } from './rebuild.js';
 import { loadGroundTruth, recoverGroundTruth, type GroundTruth, type RecoveryReport } from './recovery.js';
@@ -74,7 +74,7 @@ export function evaluateResults(results: ResultsFolder, fitted: FittedModel, opt
   const shrinkage = computeShrinkage(results);
   const ppc = posteriorPredictiveChecks(results, fitted, { pass });
   const ll = pointwiseLogLikelihood(results, model, { pass });
-  const loo = psisLoo(ll, { rEff: relativeEffOfLogLik(ll) });
+  const loo = psisLooWithRelativeEff(ll);
   const residuals = residualAutocorrelation(panel, derived.fittedMean);
   const recovery = options.truth ? recoverGroundTruth(results, options.truth, summary, derived.roas) : undefined;
   return {

@@ -19,12 +19,21 @@
  * - The bad-k count uses the sample-size-dependent threshold min(1 − 1/log10(S), 0.7) of
  *   loo ≥ 2.6 (2.5.1 uses 0.7 for every S); both are returned (`numHighK`, `numKAbove07`).
  * - `rEff` defaults to 1 (loo: 1 with a warning); the evaluation pipeline passes
- *   `relativeEffOfLogLik(ll)` (loo's recommended `relative_eff(exp(ll), chain_id)`).
+ *   `relativeEffOfLogLik(ll)` (loo's recommended `relative_eff(exp(ll), chain_id)`), in one sweep
+ *   with the LOO itself (`psisLooWithRelativeEff`).
+ * - Speed, to rounding: loo computes exp(ll_i) for `relative_eff` and again for `mcse_elpd`, and
+ *   the normalized weights with another exp; here exp(ll_i) is computed once per observation and
+ *   the weights are divided out of the exponentials `logSumExp` already computed (`LooKernel`).
+ *   elpd_loo, p_loo, looic and k are bit for bit what the straightforward transcription gives;
+ *   r_eff, n_eff and mcse_elpd_loo differ from it by ≤ 1e-14 relative (ess.ts's direct lags).
+ *   Observations are independent: `looPointwiseRange` fills any range of rows, so threads can
+ *   share the work without changing a number.
  */
 import { invalidArgument } from './errors.js';
 import { qnorm } from '@tributary/sampler';
 import { logSumExp, variance } from './numerics.js';
-import { paretoKThreshold, psis, relativeEff } from './psis.js';
+import { EssScratch } from './ess.js';
+import { PsisScratch, paretoKThreshold, psisTailLength, relativeEffOfChains } from './psis.js';
 
 /**
  * Pointwise log-likelihood of S draws × N observations, stored like R's matrix (column-major):
@@ -94,18 +103,9 @@ export function buildLogLikelihoodMatrix(values: Float64Array, numDraws: number,
  * efficiency of the likelihood, not of the log-likelihood).
  */
 export function relativeEffOfLogLik(ll: LogLikelihoodMatrix): Float64Array {
-  const { numDraws: s, numObs, numChains } = ll;
-  const per = s / numChains;
-  const out = new Float64Array(numObs);
-  for (let i = 0; i < numObs; i++) {
-    const chains: Float64Array[] = [];
-    for (let c = 0; c < numChains; c++) {
-      const x = new Float64Array(per);
-      for (let t = 0; t < per; t++) x[t] = Math.exp(ll.values[i * s + c * per + t]!);
-      chains.push(x);
-    }
-    out[i] = relativeEff(chains);
-  }
+  const out = new Float64Array(ll.numObs);
+  const kernel = new LooKernel(ll.numDraws, ll.numChains);
+  for (let i = 0; i < ll.numObs; i++) out[i] = kernel.relativeEff(ll.values, i * ll.numDraws);
   return out;
 }
 
@@ -121,6 +121,163 @@ function mcseZ(): Float64Array {
   return mcseQuantiles;
 }
 
+/**
+ * The per-observation arrays of a LOO result for `n` observations, each on its own buffer from
+ * `buffer(bytes)` (a SharedArrayBuffer lets threads fill disjoint rows).
+ */
+export function allocatePointwise(n: number, buffer: (bytes: number) => ArrayBufferLike = (b) => new ArrayBuffer(b)): LooPointwise {
+  const f64 = () => new Float64Array(buffer(8 * n));
+  return {
+    elpdLoo: f64(),
+    mcseElpdLoo: f64(),
+    pLoo: f64(),
+    looic: f64(),
+    paretoK: f64(),
+    nEff: f64(),
+    rEff: f64(),
+    tailLength: new Int32Array(buffer(4 * n)),
+  };
+}
+
+/**
+ * The work of one observation at a time — its r_eff (`relative_eff(exp(ll_i))`) and its
+ * pointwise PSIS-LOO — on buffers allocated once (one kernel per thread).
+ *
+ * Besides loo's arithmetic (the module comment), two shortcuts that change no number beyond
+ * rounding: exp(ll_i) is computed once for r_eff and for the mcse's E[p]; the normalized weights
+ * w_s = exp(lw_s − logSumExp(lw)) are e_s / (1 + Σ_{s≠max} e_s) with the e_s = exp(lw_s − max lw)
+ * that logSumExp computed anyway (a few ulps from loo's exp; they enter only n_eff and mcse).
+ * elpd_loo, lpd and p_loo are loo's expressions, bit for bit.
+ */
+export class LooKernel {
+  private readonly s: number;
+  private readonly numChains: number;
+  private readonly lik: Float64Array;
+  private readonly lw: Float64Array;
+  private readonly expLw: Float64Array;
+  private readonly tmp: Float64Array;
+  private readonly zz = new Float64Array(MCSE_SAMPLES);
+  private readonly ess: EssScratch;
+  private readonly psis: PsisScratch;
+  /** The observation offset whose likelihood `lik` holds (−1: none). */
+  private likAt = -1;
+  private likOf: Float64Array | null = null;
+
+  constructor(numDraws: number, numChains: number) {
+    this.s = numDraws;
+    this.numChains = numChains;
+    this.lik = new Float64Array(numDraws);
+    this.lw = new Float64Array(numDraws);
+    this.expLw = new Float64Array(numDraws);
+    this.tmp = new Float64Array(numDraws);
+    this.ess = new EssScratch(numChains, numDraws / numChains);
+    this.psis = new PsisScratch(numDraws);
+  }
+
+  private likelihood(values: Float64Array, off: number): Float64Array {
+    if (this.likOf !== values || this.likAt !== off) {
+      for (let j = 0; j < this.s; j++) this.lik[j] = Math.exp(values[off + j]!);
+      this.likOf = values;
+      this.likAt = off;
+    }
+    return this.lik;
+  }
+
+  /** r_eff of the observation whose S draws start at values[off] (loo's relative_eff of exp(ll)). */
+  relativeEff(values: Float64Array, off: number): number {
+    const per = this.s / this.numChains;
+    if (per < 4) invalidArgument(`relativeEff: need at least 4 draws per chain, got ${per}.`);
+    return relativeEffOfChains(this.likelihood(values, off), this.numChains, this.ess);
+  }
+
+  /** The pointwise LOO of observation i (draws at values[i·S …]) with its r_eff, written into pw at i. */
+  pointwise(values: Float64Array, i: number, rEff: number, pw: LooPointwise): void {
+    const s = this.s;
+    const off = i * s;
+    const lw = this.lw;
+    for (let j = 0; j < s; j++) {
+      const v = values[off + j]!;
+      if (!Number.isFinite(v)) invalidArgument(`psisLoo: log-likelihood of draw ${j + 1}, observation ${i + 1} is ${v}; all values must be finite.`);
+      lw[j] = -v;
+    }
+    if (!(rEff > 0)) invalidArgument(`psis: rEff must be > 0, got ${rEff}.`);
+    const tailLength = psisTailLength(s, rEff);
+    const paretoK = this.psis.smoothInPlace(lw, tailLength);
+    // norm = logSumExp(lw) (matrixStats), keeping e_s = exp(lw_s − max)
+    const e = this.expLw;
+    let iMax = 0;
+    for (let j = 1; j < s; j++) if (lw[j]! > lw[iMax]!) iMax = j;
+    const lwMax = lw[iMax]!;
+    let sum = 0;
+    for (let j = 0; j < s; j++) {
+      if (j === iMax) e[j] = 1;
+      else {
+        const x = Math.exp(lw[j]! - lwMax);
+        e[j] = x;
+        sum += x;
+      }
+    }
+    const norm = lwMax + Math.log1p(sum);
+    const total = 1 + sum;
+    const tmp = this.tmp;
+    for (let j = 0; j < s; j++) {
+      lw[j] = lw[j]! - norm;
+      tmp[j] = values[off + j]! + lw[j]!;
+    }
+    const elpd = logSumExp(tmp);
+    const lpd = logSumExp(values, off, off + s) - Math.log(s);
+    pw.elpdLoo[i] = elpd;
+    pw.pLoo[i] = lpd - elpd;
+    pw.looic[i] = -2 * elpd;
+    pw.paretoK[i] = paretoK;
+    pw.tailLength[i] = tailLength;
+    pw.rEff[i] = rEff;
+    // n_eff = r_eff / Σ w² ; mcse_elpd
+    const lik = this.likelihood(values, off);
+    let ss = 0;
+    let varEpd = 0;
+    const eEpd = Math.exp(elpd);
+    for (let j = 0; j < s; j++) {
+      const w = e[j]! / total;
+      const w2 = w * w;
+      ss += w2;
+      const d = lik[j]! - eEpd;
+      varEpd += w2 * d * d;
+    }
+    pw.nEff[i] = (1 / ss) * rEff;
+    const sdEpd = Math.sqrt(varEpd);
+    const z = mcseZ();
+    const zz = this.zz;
+    let m = 0;
+    for (let q = 0; q < MCSE_SAMPLES; q++) {
+      const v = eEpd + sdEpd * z[q]!;
+      if (v > 0) zz[m++] = Math.log(v);
+    }
+    pw.mcseElpdLoo[i] = Math.sqrt(variance(zz, 0, m) / rEff);
+    this.likOf = null; // the cache serves relativeEff → pointwise of one observation only
+  }
+}
+
+/**
+ * r_eff and the pointwise PSIS-LOO of observations i0 … i1 − 1 (`psisLoo(ll, { rEff:
+ * relativeEffOfLogLik(ll) })` for those rows), written into `pw`. Rows are independent, so any
+ * split of 0 … N over threads gives the same arrays.
+ */
+export function looPointwiseRange(ll: LogLikelihoodMatrix, i0: number, i1: number, pw: LooPointwise, kernel = new LooKernel(ll.numDraws, ll.numChains)): void {
+  for (let i = i0; i < i1; i++) kernel.pointwise(ll.values, i, kernel.relativeEff(ll.values, i * ll.numDraws), pw);
+}
+
+/**
+ * `psisLoo(ll, { rEff: relativeEffOfLogLik(ll) })` in one sweep over the observations (what
+ * `evaluateResults` reports): the same numbers, bit for bit, with exp(ll_i) computed once.
+ */
+export function psisLooWithRelativeEff(ll: LogLikelihoodMatrix): LooResult {
+  buildLogLikelihoodMatrix(ll.values, ll.numDraws, ll.numObs, ll.numChains);
+  const pw = allocatePointwise(ll.numObs);
+  looPointwiseRange(ll, 0, ll.numObs, pw);
+  return looFromPointwise(pw, ll.numDraws);
+}
+
 /** PSIS-LOO of a pointwise log-likelihood matrix (loo's `loo(x, r_eff)` for a matrix). */
 export function psisLoo(ll: LogLikelihoodMatrix, options: PsisLooOptions = {}): LooResult {
   const { numDraws: s, numObs: n, values } = ll;
@@ -132,59 +289,15 @@ export function psisLoo(ll: LogLikelihoodMatrix, options: PsisLooOptions = {}): 
     if (rEffOpt.length !== n) invalidArgument(`psisLoo: rEff has ${rEffOpt.length} values for ${n} observations; give one per observation.`);
     for (let i = 0; i < n; i++) rEff[i] = rEffOpt[i]!;
   }
-  const pw = {
-    elpdLoo: new Float64Array(n),
-    mcseElpdLoo: new Float64Array(n),
-    pLoo: new Float64Array(n),
-    looic: new Float64Array(n),
-    paretoK: new Float64Array(n),
-    nEff: new Float64Array(n),
-    rEff,
-    tailLength: new Int32Array(n),
-  };
-  const z = mcseZ();
-  const logRatios = new Float64Array(s);
-  const tmp = new Float64Array(s);
-  const zz = new Float64Array(MCSE_SAMPLES);
-  for (let i = 0; i < n; i++) {
-    const off = i * s;
-    for (let j = 0; j < s; j++) {
-      const v = values[off + j]!;
-      if (!Number.isFinite(v)) invalidArgument(`psisLoo: log-likelihood of draw ${j + 1}, observation ${i + 1} is ${v}; all values must be finite.`);
-      logRatios[j] = -v;
-    }
-    const r = psis(logRatios, rEff[i]!);
-    const lw = r.logWeights;
-    const norm = logSumExp(lw);
-    for (let j = 0; j < s; j++) lw[j] = lw[j]! - norm;
-    for (let j = 0; j < s; j++) tmp[j] = values[off + j]! + lw[j]!;
-    const elpd = logSumExp(tmp);
-    const lpd = logSumExp(values, off, off + s) - Math.log(s);
-    pw.elpdLoo[i] = elpd;
-    pw.pLoo[i] = lpd - elpd;
-    pw.looic[i] = -2 * elpd;
-    pw.paretoK[i] = r.paretoK;
-    pw.tailLength[i] = r.tailLength;
-    // n_eff = r_eff / Σ w² ; mcse_elpd
-    let ss = 0;
-    let varEpd = 0;
-    const eEpd = Math.exp(elpd);
-    for (let j = 0; j < s; j++) {
-      const w = Math.exp(lw[j]!);
-      const w2 = w * w;
-      ss += w2;
-      const d = Math.exp(values[off + j]!) - eEpd;
-      varEpd += w2 * d * d;
-    }
-    pw.nEff[i] = (1 / ss) * rEff[i]!;
-    const sdEpd = Math.sqrt(varEpd);
-    let m = 0;
-    for (let q = 0; q < MCSE_SAMPLES; q++) {
-      const v = eEpd + sdEpd * z[q]!;
-      if (v > 0) zz[m++] = Math.log(v);
-    }
-    pw.mcseElpdLoo[i] = Math.sqrt(variance(zz, 0, m) / rEff[i]!);
-  }
+  const pw = allocatePointwise(n);
+  const kernel = new LooKernel(s, ll.numChains);
+  for (let i = 0; i < n; i++) kernel.pointwise(values, i, rEff[i]!, pw);
+  return looFromPointwise(pw, s);
+}
+
+/** Totals, standard errors and the Pareto-k counts of pointwise LOO values over S draws. */
+export function looFromPointwise(pw: LooPointwise, s: number): LooResult {
+  const n = pw.elpdLoo.length;
   const est = (x: Float64Array) => {
     let sum = 0;
     for (let i = 0; i < n; i++) sum += x[i]!;

@@ -26,13 +26,22 @@
  *   (Pareto k to ~1e-12 on the fixtures), not bit for bit.
  * - loo warns ("Some Pareto k diagnostic values are too high", "Not enough tail samples");
  *   here those facts are returned as data (k = Infinity, counts of high k) and nothing is printed.
- * - `relativeEff`'s autocovariance pads to a power of two (sampler's FFT) and then applies loo's
- *   scale factor fft_next_good_size(N)/N, which loo's own padding to 2·fft_next_good_size(N)
- *   introduces; the result is the same up to rounding.
+ * - `relativeEff` is loo 2.5.1's `relative_eff` / `ess_rfun` (Geyer's sequence on the chains as
+ *   they are, no splitting). Later loo releases call `posterior::ess_basic`, which splits each
+ *   chain in two first; the fixtures (and this code) are 2.5.1's. The autocovariances are summed
+ *   directly for the few lags Geyer's truncation reads (ess.ts; FFT beyond DIRECT_LAG_LIMIT
+ *   lags, as loo always does) with loo's scale factor fft_next_good_size(N)/N, which loo's own
+ *   padding to 2·fft_next_good_size(N) introduces; the result is the same up to rounding.
+ * - Speed, not numbers: loo sorts all S log ratios (`sort.int`) to find the M + 1 largest; here a
+ *   bounded min-heap keyed by (value, index) keeps them while scanning the S values once
+ *   (O(S + M·log M·log(S/M))) and hands them over in the order of R's stable sort
+ *   (`largestInOrder`; test/psis-tail-order.test.ts checks it against a full stable sort), and
+ *   the per-observation work runs on reused buffers (`PsisScratch`). The smoothed weights and k
+ *   are those of the full sort, bit for bit.
  */
-import { autocovariance } from '@tributary/sampler';
 import { invalidArgument } from './errors.js';
-import { fftNextGoodSize, mean, selectRank, variance } from './numerics.js';
+import { EssScratch } from './ess.js';
+import { fftNextGoodSize, mean } from './numerics.js';
 
 /** Minimum number of tail draws for a generalized Pareto fit (loo's `enough_tail_samples`). */
 export const PSIS_MIN_TAIL_LENGTH = 5;
@@ -135,54 +144,117 @@ export function psis(logRatios: ArrayLike<number>, rEff = 1): PsisResult {
 /** `psis` with an explicit tail length (loo's `do_psis_i(log_ratios_i, tail_len_i)`). */
 export function psisWithTail(logRatios: ArrayLike<number>, tailLength: number): PsisResult {
   const s = logRatios.length;
-  let maxLr = -Infinity;
+  const lw = new Float64Array(s);
   for (let i = 0; i < s; i++) {
     const v = logRatios[i]!;
     if (!Number.isFinite(v)) invalidArgument(`psis: log ratio ${i + 1} is ${v}; all values must be finite (as in loo).`);
-    if (v > maxLr) maxLr = v;
+    lw[i] = v;
   }
-  const lw = new Float64Array(s);
-  for (let i = 0; i < s; i++) lw[i] = logRatios[i]! - maxLr;
-  let khat = Infinity;
-  if (tailLength >= PSIS_MIN_TAIL_LENGTH && tailLength < s) {
-    // sort.int(lw, index.return = TRUE): ascending, ties in index order (stable). Only the
-    // positions first − 1 … s − 1 are used, so only the draws at or above the cutoff value are
-    // ordered (`tailOrder`); the result is the full sort's.
-    const first = s - tailLength;
-    const order = tailOrder(lw, first - 1);
-    const lwTail = new Float64Array(tailLength);
-    for (let i = 0; i < tailLength; i++) lwTail[i] = lw[order[1 + i]!]!;
-    if (Math.abs(lwTail[tailLength - 1]! - lwTail[0]!) >= Number.EPSILON / 100) {
-      const cutoff = lw[order[0]!]!;
-      const smoothed = smoothTail(lwTail, cutoff);
-      khat = smoothed.k;
-      for (let i = 0; i < tailLength; i++) lw[order[1 + i]!] = smoothed.tail[i]!;
+  const paretoK = new PsisScratch(s).smoothInPlace(lw, tailLength);
+  return { logWeights: lw, paretoK, tailLength };
+}
+
+/** Reused buffers of `psisWithTail` for vectors of up to `maxDraws` log ratios (one per thread). */
+export class PsisScratch {
+  private readonly heap: Int32Array;
+  private readonly tail: Float64Array;
+
+  constructor(maxDraws: number) {
+    this.heap = new Int32Array(Math.max(maxDraws, 1));
+    this.tail = new Float64Array(Math.max(maxDraws, 1));
+  }
+
+  /**
+   * loo's `do_psis_i` in place: `lw` holds S finite log ratios and receives the smoothed,
+   * truncated log weights (not normalized); returns k̂ (Infinity when not smoothed).
+   */
+  smoothInPlace(lw: Float64Array, tailLength: number): number {
+    const s = lw.length;
+    let maxLr = -Infinity;
+    for (let i = 0; i < s; i++) if (lw[i]! > maxLr) maxLr = lw[i]!;
+    for (let i = 0; i < s; i++) lw[i] = lw[i]! - maxLr;
+    let khat = Infinity;
+    if (tailLength >= PSIS_MIN_TAIL_LENGTH && tailLength < s) {
+      // sort.int(lw, index.return = TRUE): ascending, ties in index order (stable); only positions
+      // s − tailLength − 1 … s − 1 (the cutoff and the tail) are used.
+      const order = largestInOrder(lw, tailLength + 1, this.heap);
+      const lwTail = this.tail.subarray(0, tailLength);
+      for (let i = 0; i < tailLength; i++) lwTail[i] = lw[order[1 + i]!]!;
+      if (Math.abs(lwTail[tailLength - 1]! - lwTail[0]!) >= Number.EPSILON / 100) {
+        const cutoff = lw[order[0]!]!;
+        const smoothed = smoothTail(lwTail, cutoff);
+        khat = smoothed.k;
+        for (let i = 0; i < tailLength; i++) lw[order[1 + i]!] = smoothed.tail[i]!;
+      }
     }
+    for (let i = 0; i < s; i++) {
+      if (lw[i]! > 0) lw[i] = 0;
+      lw[i] = lw[i]! + maxLr;
+    }
+    return khat;
   }
-  for (let i = 0; i < s; i++) {
-    if (lw[i]! > 0) lw[i] = 0;
-    lw[i] = lw[i]! + maxLr;
-  }
-  return { logWeights: lw, paretoK: khat, tailLength };
 }
 
 /**
- * Indices of positions `from` … n − 1 of the stable ascending order of `x` (ties in index order),
- * as `order.sort((a, b) => x[a] − x[b] || a − b).slice(from)` but without ordering the whole
- * vector: the value at position `from` is found by selection on a copy, then only the
- * indices of values ≥ it are ordered by (value, index), and the last n − from of them are the
- * full order's (every index at or after position `from` has a value ≥ that one).
+ * The indices of the `k` largest values of `x` in the stable ascending order (by value, ties by
+ * index) — what `order.sort((a, b) => x[a] − x[b] || a − b).slice(n − k)` returns — without
+ * ordering the rest: a min-heap of k indices keyed by (value, index) sees every value once and
+ * keeps the k largest keys, then is emptied smallest first. `heap` (length ≥ k) is the scratch
+ * the result is written into (a view of it is returned). No NaN in `x` (−0 and 0 are equal).
  */
-function tailOrder(x: Float64Array, from: number): Int32Array {
+export function largestInOrder(x: Float64Array, k: number, heap: Int32Array = new Int32Array(k)): Int32Array {
   const n = x.length;
-  const threshold = selectRank(Float64Array.from(x), from);
-  let count = 0;
-  for (let i = 0; i < n; i++) if (x[i]! >= threshold) count++;
-  const candidates = new Int32Array(count);
-  count = 0;
-  for (let i = 0; i < n; i++) if (x[i]! >= threshold) candidates[count++] = i;
-  candidates.sort((a, b) => x[a]! - x[b]! || a - b);
-  return candidates.subarray(count - (n - from));
+  if (!(k >= 0 && k <= n && heap.length >= k)) invalidArgument(`largestInOrder: k = ${k} must be in 0 … ${n} (and fit the heap).`);
+  for (let i = 0; i < k; i++) heap[i] = i;
+  for (let i = (k >> 1) - 1; i >= 0; i--) siftDown(x, heap, i, k);
+  if (k > 0) {
+    let top = x[heap[0]!]!;
+    for (let i = k; i < n; i++) {
+      // i comes after every index in the heap, so it displaces the smallest key unless smaller
+      if (x[i]! >= top) {
+        heap[0] = i;
+        siftDown(x, heap, 0, k);
+        top = x[heap[0]!]!;
+      }
+    }
+  }
+  // heap sort with the min-heap: each smallest key goes to the end, leaving descending order
+  for (let size = k - 1; size > 0; size--) {
+    const t = heap[0]!;
+    heap[0] = heap[size]!;
+    heap[size] = t;
+    siftDown(x, heap, 0, size);
+  }
+  const out = heap.subarray(0, k);
+  out.reverse();
+  return out;
+}
+
+/** Min-heap sift-down of heap[root] among heap[0 … size) by the key (x[i], i). */
+function siftDown(x: Float64Array, heap: Int32Array, root: number, size: number): void {
+  const item = heap[root]!;
+  const xItem = x[item]!;
+  let i = root;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= size) break;
+    let c = heap[child]!;
+    let xc = x[c]!;
+    if (child + 1 < size) {
+      const r = heap[child + 1]!;
+      const xr = x[r]!;
+      if (xr < xc || (xr === xc && r < c)) {
+        child++;
+        c = r;
+        xc = xr;
+      }
+    }
+    // stop unless the child's key is smaller than the item's
+    if (!(xc < xItem || (xc === xItem && c < item))) break;
+    heap[i] = c;
+    i = child;
+  }
+  heap[i] = item;
 }
 
 /** loo's `psis_smooth_tail(x, cutoff)` for a sorted tail x (log scale). */
@@ -213,59 +285,16 @@ export function relativeEff(chains: readonly ArrayLike<number>[]): number {
   const n = chains[0]!.length;
   for (const c of chains) if (c.length !== n) invalidArgument('relativeEff: all chains must have the same number of draws.');
   if (n < 4) invalidArgument(`relativeEff: need at least 4 draws per chain, got ${n}.`);
-  return essRfun(chains.map((c) => Float64Array.from(c))) / (m * n);
+  const x = new Float64Array(m * n);
+  chains.forEach((c, k) => x.set(c, k * n));
+  return relativeEffOfChains(x, m, new EssScratch(m, n));
 }
 
-/** loo's `ess_rfun(sims)` (sims: iterations × chains). */
-function essRfun(sims: Float64Array[]): number {
-  const m = sims.length;
-  const n = sims[0]!.length;
-  const scale = fftNextGoodSize(n) / n; // loo's autocovariance pads to 2·fft_next_good_size(N) and divides by 2N²
-  const acov = sims.map((x) => {
-    const ac = autocovariance(x);
-    for (let t = 0; t < n; t++) ac[t] = ac[t]! * scale;
-    return ac;
-  });
-  const chainMean = sims.map((x) => mean(x));
-  const acovMean = (t: number) => {
-    const v = new Float64Array(m);
-    for (let c = 0; c < m; c++) v[c] = acov[c]![t]!;
-    return mean(v);
-  };
-  const meanVar = (acovMean(0) * n) / (n - 1);
-  let varPlus = (meanVar * (n - 1)) / n;
-  if (m > 1) varPlus += variance(chainMean);
-  const rho = new Float64Array(n);
-  let t = 0;
-  let rhoEven = 1;
-  rho[0] = rhoEven;
-  let rhoOdd = 1 - (meanVar - acovMean(1)) / varPlus;
-  rho[1] = rhoOdd;
-  while (t < n - 5 && !Number.isNaN(rhoEven + rhoOdd) && rhoEven + rhoOdd > 0) {
-    t += 2;
-    rhoEven = 1 - (meanVar - acovMean(t)) / varPlus;
-    rhoOdd = 1 - (meanVar - acovMean(t + 1)) / varPlus;
-    if (rhoEven + rhoOdd >= 0) {
-      rho[t] = rhoEven;
-      rho[t + 1] = rhoOdd;
-    }
-  }
-  const maxT = t;
-  if (rhoEven > 0) rho[maxT] = rhoEven;
-  t = 0;
-  while (t <= maxT - 4) {
-    t += 2;
-    if (rho[t]! + rho[t + 1]! > rho[t - 2]! + rho[t - 1]!) {
-      rho[t] = (rho[t - 2]! + rho[t - 1]!) / 2;
-      rho[t + 1] = rho[t]!;
-    }
-  }
-  const ess = m * n;
-  // sum(rho_hat_t[1:max_t]): for max_t = 0, R's 1:0 selects element 1 only
-  let sum = 0;
-  if (maxT === 0) sum = rho[0]!;
-  else for (let i = 0; i < maxT; i++) sum += rho[i]!;
-  let tau = -1 + 2 * sum + rho[maxT]!;
-  tau = Math.max(tau, 1 / Math.log10(ess));
-  return ess / tau;
+/**
+ * `relativeEff` of x holding `numChains` equally long chains one after another (≥ 4 draws each),
+ * with the caller's scratch.
+ */
+export function relativeEffOfChains(x: Float64Array, numChains: number, scratch: EssScratch): number {
+  const n = x.length / numChains;
+  return scratch.ess(x, scratch.consecutiveStarts(numChains, n), numChains, n, { kind: 'loo', scale: fftNextGoodSize(n) / n }) / (numChains * n);
 }

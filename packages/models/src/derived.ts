@@ -11,24 +11,27 @@
  * - Outputs are in money by default (y_s · y_scale[g]); `{ scale: 'scaled' }` gives y_s.
  * - The pointwise log-likelihood (for LOO) is the full normalized density of y_s (including
  *   −½log 2π and the Student-t constant); `{ scale: 'money' }` subtracts log(y_scale[g]).
- * - Marginal ROAS uses the linearity of adstock: adstock(1.01·x) = 1.01·adstock(x) along the
- *   grid, so the bumped Hill input is 1.01·a exactly (no second adstock pass).
+ * - Marginal ROAS and lift predictions are cell responses of response.ts (which defines them
+ *   next to the forecast): beta · Σ m·Δh · y_scale. Marginal ROAS uses the linearity of
+ *   adstock, adstock(1.01·x) = 1.01·adstock(x) along the grid, so the bumped saturation input
+ *   is 1.01·a exactly (no second adstock pass).
  * - Contributions: contrib[g,c] = beta[g,c]·y_scale[g]·Σ_n m_c(t_n)·H[n,c]; ROAS divides by
  *   the observed spend, NaN where it is 0.
  *
  * Every value equals what the model's per-method API returned before the view existed (those
- * methods now delegate here); test/draw-view.test.ts checks this against recorded values.
+ * methods now delegate here) — marginal ROAS to rounding, since its Hill is response.ts's;
+ * test/draw-view.test.ts checks this against recorded values.
  */
-import { hillScalar, type SaturationKind } from '@tributary/transforms';
 import { checkLength, checkOut } from './constrain.js';
 import type { ModelData } from './design.js';
 import { FOURIER_COLUMN, FOURIER_TERMS, INTERCEPT_COLUMN, TREND_COLUMN } from './layout.js';
 import { HALF_LOG_2PI, logGamma } from './math.js';
 import type { Likelihood, OutputScale } from './options.js';
 import { standardNormal, studentT, type Rng } from './random.js';
+import { cellMoney, coefSlot, drawSlots, saturationChange, weightedChange } from './response.js';
 import type { LiftTestsTerm } from './terms/lift-tests.js';
 import { knotMultiplier, type TimeVaryingTerm } from './terms/time-varying.js';
-import { saturationKind, saturationPoint } from './transform-kinds.js';
+import { saturationKind } from './transform-kinds.js';
 
 /** Per-market contributions (money) summed over the market's observed weeks, for one draw. */
 export interface Contributions {
@@ -76,35 +79,38 @@ export interface DrawContext {
   readonly lift: LiftTestsTerm;
 }
 
-/** Marginal ROAS: revenue from 1% more spend (adstock is linear: the Hill input becomes 1.01·a). */
+/** Marginal ROAS: revenue from 1% more spend (adstock is linear: the saturation input becomes 1.01·a). */
 const MARGINAL_BUMP = 1.01;
 
-/** h(1.01·a) − h(a) of the channel's saturation (a > 0). */
-function bumpDiff(kind: SaturationKind, a: number, K: number, S: number): number {
-  return kind === 'hill'
-    ? hillScalar(MARGINAL_BUMP * a, K, S) - hillScalar(a, K, S)
-    : saturationPoint(kind, MARGINAL_BUMP * a, K, S, null) - saturationPoint(kind, a, K, S, null);
+/**
+ * Δh = h(1.01·a) − h(a) of every observed row and channel (C × N, channel-major: the rows of
+ * a cell are contiguous), for adstocked spend A (N × C) and slot values par (C × 4).
+ */
+function bumpChanges(data: ModelData, A: Float64Array, par: Float64Array, out: Float64Array): Float64Array {
+  const { N, C } = data;
+  for (let c = 0; c < C; c++) {
+    const kind = saturationKind(data.transforms[c]!);
+    const p2 = par[4 * c + 2]!;
+    const p3 = par[4 * c + 3]!;
+    for (let n = 0; n < N; n++) {
+      const a = A[n * C + c]!;
+      out[c * N + n] = saturationChange(kind, a, MARGINAL_BUMP * a, p2, p3);
+    }
+  }
+  return out;
 }
 
 /**
- * With fixed transforms the per-row differences h(1.01·a) − h(a) are the same for every draw:
- * computed once per model (N×C, NaN where a ≤ 0) and reused, which makes marginal ROAS a sum per
- * draw instead of 2·N·C saturation evaluations (the largest cost of `tributary evaluate`).
- * Values are bit-for-bit those of the uncached loop.
+ * With fixed transforms the Δh of marginal ROAS are the same for every draw: computed once per
+ * model and reused, which makes marginal ROAS a sum per draw instead of 2·N·C saturation
+ * evaluations (the largest cost of `tributary evaluate`).
  */
-const bumpDiffCache = new WeakMap<ModelData, Float64Array>();
-function fixedBumpDiffs(data: ModelData, A: Float64Array, par: Float64Array, kinds: readonly SaturationKind[]): Float64Array {
-  let cached = bumpDiffCache.get(data);
+const bumpCache = new WeakMap<ModelData, Float64Array>();
+function fixedBumpChanges(data: ModelData): Float64Array {
+  let cached = bumpCache.get(data);
   if (cached === undefined) {
-    const { N, C } = data;
-    cached = new Float64Array(N * C);
-    for (let n = 0; n < N; n++) {
-      for (let c = 0; c < C; c++) {
-        const a = A[n * C + c]!;
-        cached[n * C + c] = a > 0 ? bumpDiff(kinds[c]!, a, par[4 * c + 2]!, par[4 * c + 3]!) : NaN;
-      }
-    }
-    bumpDiffCache.set(data, cached);
+    cached = bumpChanges(data, data.fixedA, data.centreSlots(), new Float64Array(data.N * data.C));
+    bumpCache.set(data, cached);
   }
   return cached;
 }
@@ -118,8 +124,7 @@ export class LoadedDraw implements DrawView {
   /** C × 4 transform slot values of the draw (transform-kinds.ts); `learned` when read from it. */
   private readonly par: Float64Array;
   private readonly learned: boolean;
-  private readonly satKinds: SaturationKind[];
-  /** T×J knot log-values and N×T row multipliers. */
+  /** T×J knot log-values and T×N row multipliers (slot-major: a market's rows are contiguous). */
   private readonly W: Float64Array;
   private readonly M: Float64Array;
   private mu: Float64Array | null = null;
@@ -139,14 +144,9 @@ export class LoadedDraw implements DrawView {
     for (let s = 0; s < S; s++) this.sig[s] = constrained[L.sigmaIndex[s]!]!;
     const T = tv.count;
     this.X = isLearned || T > 0 ? Float64Array.from(data.X) : data.X;
-    this.par = data.centreSlots();
+    this.par = drawSlots(data, constrained);
     this.learned = isLearned;
-    this.satKinds = data.transforms.map(saturationKind);
     if (isLearned) {
-      for (let i = 0; i < 4 * C; i++) {
-        const at = L.transformIndex[i]!;
-        if (at >= 0) this.par[i] = constrained[at]!;
-      }
       this.A = new Float64Array(N * C);
       data.mediaColumns(this.par, this.X, this.A);
     } else {
@@ -163,7 +163,7 @@ export class LoadedDraw implements DrawView {
         const f = tv.rowFrac[n]!;
         for (let i = 0; i < T; i++) {
           const m = knotMultiplier(this.W, i * J + k, f);
-          this.M[n * T + i] = m;
+          this.M[i * N + n] = m;
           this.X[n * P + col0 + tv.tvIdx[i]!]! *= m;
         }
       }
@@ -308,41 +308,24 @@ export class LoadedDraw implements DrawView {
   }
 
   marginalRoas(out?: Float64Array): Float64Array {
-    const { G, C, P, obsStart, spendTotal, yScale, layout } = this.ctx.data;
+    const data = this.ctx.data;
+    const { G, C, N, obsStart, spendTotal } = data;
     const o = out ?? new Float64Array(G * C);
     checkOut('marginalRoas', o, G * C);
-    const tv = this.ctx.tv;
-    const T = tv.count;
-    const bump = MARGINAL_BUMP;
-    const rowDiff = this.learned ? null : fixedBumpDiffs(this.ctx.data, this.A, this.par, this.satKinds);
+    const tvOf = this.ctx.tv.tvOf;
+    const dh = this.learned ? bumpChanges(data, this.A, this.par, new Float64Array(N * C)) : fixedBumpChanges(data);
     for (let g = 0; g < G; g++) {
-      const bo = layout.setOf(g) * P;
+      const from = obsStart[g]!;
+      const rows = obsStart[g + 1]! - from;
       for (let c = 0; c < C; c++) {
         const spend = spendTotal[g * C + c]!;
         if (!(spend > 0)) {
           o[g * C + c] = NaN;
           continue;
         }
-        const Kc = this.par[4 * c + 2]!;
-        const Sc = this.par[4 * c + 3]!;
-        const kind = this.satKinds[c]!;
-        const slot = tv.tvOf[c]!;
-        let diff = 0;
-        if (rowDiff !== null) {
-          // Fixed transforms: h(1.01·a) − h(a) per row is the same for every draw (cached).
-          for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
-            const d = rowDiff[n * C + c]!;
-            if (d === d) diff += (slot >= 0 ? this.M[n * T + slot]! : 1) * d;
-          }
-        } else {
-          for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
-            const a = this.A[n * C + c]!;
-            if (!(a > 0)) continue;
-            const m = slot >= 0 ? this.M[n * T + slot]! : 1;
-            diff += m * bumpDiff(kind, a, Kc, Sc);
-          }
-        }
-        o[g * C + c] = (diff * this.B[bo + layout.mediaColumn(c)]! * yScale[g]!) / ((bump - 1) * spend);
+        const slot = tvOf[c]!;
+        const units = weightedChange(dh, c * N + from, slot >= 0 ? this.M : null, slot * N + from, rows);
+        o[g * C + c] = cellMoney(data, g, this.B[coefSlot(data.layout, g, c)]!, units) / ((MARGINAL_BUMP - 1) * spend);
       }
     }
     return o;

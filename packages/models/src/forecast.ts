@@ -25,13 +25,18 @@
  * `slope[k]` is φ_k / spendScale, the plan's adstock per unit of WEEKLY spend (money); a cell
  * that was never spent has slope 0 (no response). The optimizer, whose decision variable is
  * the total over the horizon, divides by W.
+ *
+ * R is a cell response of response.ts (its header has it next to marginal ROAS and the lift
+ * tests): the coefficient (`cellMoney` of m_c(T_max) units) and the draw's transform parameters
+ * (`drawSlots`) come from there.
  */
 import { adstockWeights, type SaturationKind } from '@tributary/transforms';
 import { ModelError } from './errors.js';
 import type { ModelData } from './design.js';
 import { latestMultipliers } from './derived.js';
+import { cellMoney, coefSlot, drawSlots } from './response.js';
 import type { TimeVaryingTerm } from './terms/time-varying.js';
-import { transformSpecs } from './transform-kinds.js';
+import { adstockSpecOf, channelSlots, saturationKind } from './transform-kinds.js';
 
 /** Per draw and cell (cell i = g·C + c): the response curves of a plan (see the header). */
 export interface ForecastBasis {
@@ -104,7 +109,7 @@ export function forecastBasis(
 ): ForecastBasis {
   const W = weeks;
   if (!Number.isInteger(W) || W < 1 || W > 520) throw new ModelError('MODEL_INVALID_OPTIONS', `weeks = ${W}; expected an integer from 1 to 520`);
-  const { G, C, layout, transforms, spendScale, yScale } = data;
+  const { G, C, layout, transforms, spendScale } = data;
   const rows = drawRows(draws, layout.constrainedDim);
   const D = rows.length;
   const n = G * C;
@@ -120,12 +125,11 @@ export function forecastBasis(
       latestMultipliers(tv, knots, data.lastWeek, multipliers);
     }
     for (let g = 0; g < G; g++) {
-      const set = layout.setOf(g);
       for (let c = 0; c < C; c++) {
-        const j = layout.coefAt(set, layout.mediaColumn(c));
+        const j = layout.coefIndex[coefSlot(layout, g, c)]!;
         const beta = row[j]!;
         if (!(beta >= 0 && beta < Infinity)) fail(`draw ${d + 1}: ${constrainedNames[j]} = ${beta}; expected a finite number >= 0`);
-        coef[d * n + g * C + c] = beta * multipliers[c]! * yScale[g]!;
+        coef[d * n + g * C + c] = cellMoney(data, g, beta, multipliers[c]!);
       }
     }
   }
@@ -149,27 +153,23 @@ export function forecastBasis(
   const maxLag = Math.max(...transforms.map((t) => t.lMax));
   const w = new Float64Array(maxLag);
   const xLast = new Float64Array(maxLag);
-  const saturation = new Array<SaturationKind>(C).fill('hill');
-  const nameIndex = new Map(constrainedNames.map((name, j) => [name, j]));
+  const saturation = transforms.map(saturationKind);
   for (let s = 0; s < numShapes; s++) {
-    const row = isLearned ? rows[s]! : undefined;
-    // A learned draw's transform parameters by name (any adstock kind), else the fixed values.
-    const lookup = row === undefined ? undefined : (name: string): number | undefined => {
-      const j = nameIndex.get(name);
-      return j === undefined ? undefined : row[j];
-    };
+    // The draw's transform parameters (the fixed values when not learned: the same for every draw).
+    const par = drawSlots(data, rows[s]!);
     for (let c = 0; c < C; c++) {
       const t = transforms[c]!;
-      const specs = transformSpecs(t, data.channels[c]!, lookup);
-      const sat = specs.saturation;
-      saturation[c] = sat.kind;
-      const adstock = specs.adstock.kind === 'geometric' || specs.adstock.kind === 'delayed' ? { ...specs.adstock, alpha: Math.min(specs.adstock.alpha, 1 - 1e-12) } : specs.adstock;
-      const Kv = sat.kind === 'hill' ? sat.K : sat.kind === 'tanh' ? sat.b : sat.lam;
-      const Sv = sat.kind === 'hill' ? sat.S : sat.kind === 'tanh' ? sat.c : 1;
-      if (row !== undefined) {
+      const spec = adstockSpecOf(t, par[4 * c]!, par[4 * c + 1]!);
+      const adstock = spec.kind === 'geometric' || spec.kind === 'delayed' ? { ...spec, alpha: Math.min(spec.alpha, 1 - 1e-12) } : spec;
+      // Saturation parameters in K, S (see ForecastBasis): slot 2, and slot 3 where the kind has one.
+      const names = channelSlots(t).names;
+      const Kv = par[4 * c + 2]!;
+      const Sv = names[3] === null ? 1 : par[4 * c + 3]!;
+      if (isLearned) {
         const bad = Object.entries(adstock).some(([key, v]) => key !== 'kind' && key !== 'lMax' && !(typeof v === 'number' && v >= 0 && v < Infinity));
         if (bad || !(Kv > 0 && Kv < Infinity && Sv > 0 && Sv < Infinity)) {
-          fail(`draw ${s + 1}: transforms of ${data.channels[c]} (${JSON.stringify(adstock)}, ${JSON.stringify(sat)}) are invalid`);
+          const sat = `${saturation[c]} ${names[2]} = ${Kv}${names[3] === null ? '' : `, ${names[3]} = ${Sv}`}`;
+          fail(`draw ${s + 1}: transforms of ${data.channels[c]} (${JSON.stringify(adstock)}, ${sat}) are invalid`);
         }
       }
       const L = t.lMax;

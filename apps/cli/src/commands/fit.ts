@@ -395,7 +395,7 @@ export function buildTransformsModel(panel: Panel, options: BuildModelOptions, t
   }
 }
 
-function parseKinds(value: string): ModelKind[] {
+export function parseKinds(value: string): ModelKind[] {
   if (value === 'all') return [...KINDS];
   if ((KINDS as readonly string[]).includes(value)) return [value as ModelKind];
   throw new CliUsageError(`--model must be pooled, unpooled, hierarchical or all, got "${value}"`);

@@ -16,12 +16,16 @@
  * e + (L−1), without and with the test) and, with fixed transforms, precomputes Δh. Forward:
  * the Normal log density of every test, adding ∂/∂beta to gB, ∂/∂(transform slots) to gTPar
  * and ∂/∂W to gTvW (read by the other terms' backwards). `predictions` gives the implied lift
- * of a loaded draw (the draw view).
+ * of a loaded draw (the draw view). The implied lift is a cell response of response.ts (its
+ * header has it next to marginal ROAS and the forecast): the coefficient slot, the value-only
+ * Δh, the weighted sum and the money are that module's; the forward pass keeps its own Hill
+ * with derivatives (`hillPoint`, the same value bit for bit).
  */
 import { adstockWeightsWithGradient, convolveAdstock, type SaturationKind } from '@tributary/transforms';
 import type { ModelData } from '../design.js';
 import { hillPoint } from '../math.js';
 import { configError, type LiftTestInput, type ResolvedOptions } from '../options.js';
+import { cellMoney, coefSlot, saturationChange, weightedChange } from '../response.js';
 import { adstockSpecOf, centreSlots, channelSlots, saturationPoint } from '../transform-kinds.js';
 import type { Scratch, Term } from './term.js';
 import type { TimeVaryingTerm } from './time-varying.js';
@@ -49,6 +53,8 @@ export class LiftTestsTerm implements Term {
   private readonly da2Test: Float64Array[] = [];
   /** Per test and output week: Δh (fixed transforms: precomputed) and ∂Δh/∂(slot j), j = 0..3. */
   private readonly dh: Float64Array[] = [];
+  /** Per test and output week: m_c(t) of a time-varying channel (scratch; empty otherwise). */
+  private readonly mWeek: Float64Array[] = [];
   private readonly dSlot: Float64Array[][] = [];
   /** Per channel: saturation kind, whether adstock slot 1 / saturation slot 3 exist, fused Hill path. */
   private readonly satKind: SaturationKind[];
@@ -149,6 +155,7 @@ export class LiftTestsTerm implements Term {
     this.da2Base.push(new Float64Array(two ? width : 0));
     this.da2Test.push(new Float64Array(two ? width : 0));
     this.dh.push(new Float64Array(length));
+    this.mWeek.push(new Float64Array(this.tv.tvOf[c]! >= 0 ? length : 0));
     this.dSlot.push([0, 1, 2, 3].map((k) => new Float64Array(learned && (k !== 1 || two) && (k !== 3 || this.has3[c] === 1) ? length : 0)));
     if (!learned) {
       const w = new Float64Array(L);
@@ -159,23 +166,29 @@ export class LiftTestsTerm implements Term {
 
   /**
    * Δh[i] = h(a_test) − h(a) at the test's output weeks i (startT .. endT + L − 1), with lag
-   * weights w and the channel's slot values par[at + 0..3]; when `dw` is given (learned) also
-   * ∂Δh/∂(slot j) into dSlot (dw2 = ∂w/∂(slot 1) for Weibull channels). The windows are
-   * convolved with @tributary/transforms' `convolveAdstock` (the window starts L − 1 weeks
-   * early, so every output week has its full carry-over).
+   * weights w and the channel's slot values par[at + 0..3]: the value alone (response.ts
+   * `saturationChange`) when `dw` is null, else (learned, the log density) also ∂Δh/∂(slot j)
+   * into dSlot (dw2 = ∂w/∂(slot 1) for Weibull channels). The windows are convolved with
+   * @tributary/transforms' `convolveAdstock` (the window starts L − 1 weeks early, so every
+   * output week has its full carry-over).
    */
   private deltaH(j: number, w: Float64Array, dw: Float64Array | null, dw2: Float64Array | null, par: ArrayLike<number>, at: number): void {
     const ab = convolveAdstock(this.xBase[j]!, w, this.aBase[j]!);
     const aT = convolveAdstock(this.xTest[j]!, w, this.aTest[j]!);
-    const dab = dw === null ? null : convolveAdstock(this.xBase[j]!, dw, this.daBase[j]!);
-    const dat = dw === null ? null : convolveAdstock(this.xTest[j]!, dw, this.daTest[j]!);
     const c = this.channel[j]!;
-    const two = dw2 !== null && this.has1[c] === 1;
-    const dab2 = two ? convolveAdstock(this.xBase[j]!, dw2, this.da2Base[j]!) : null;
-    const dat2 = two ? convolveAdstock(this.xTest[j]!, dw2, this.da2Test[j]!) : null;
     const dh = this.dh[j]!;
     const L = w.length;
     const n = this.length[j]!;
+    if (dw === null) {
+      const kind = this.satKind[c]!;
+      for (let i = 0; i < n; i++) dh[i] = saturationChange(kind, ab[i + L - 1]!, aT[i + L - 1]!, par[at + 2]!, par[at + 3]!);
+      return;
+    }
+    const dab = convolveAdstock(this.xBase[j]!, dw, this.daBase[j]!);
+    const dat = convolveAdstock(this.xTest[j]!, dw, this.daTest[j]!);
+    const two = dw2 !== null && this.has1[c] === 1;
+    const dab2 = two ? convolveAdstock(this.xBase[j]!, dw2, this.da2Base[j]!) : null;
+    const dat2 = two ? convolveAdstock(this.xTest[j]!, dw2, this.da2Test[j]!) : null;
     const d = this.dSlot[j]!;
     if (this.fast[c] === 1) {
       const Kc = par[at + 2]!;
@@ -184,13 +197,11 @@ export class LiftTestsTerm implements Term {
       const { hA, hK, hS } = this;
       for (let i = 0; i < n; i++) {
         const li = i + L - 1;
-        const h1 = hillPoint(aT[li]!, dat === null ? 0 : dat[li]!, logK, Kc, Sc, hA, hK, hS, 0);
-        dh[i] = h1 - hillPoint(ab[li]!, dab === null ? 0 : dab[li]!, logK, Kc, Sc, hA, hK, hS, 1);
-        if (dw !== null) {
-          d[0]![i] = hA[0]! - hA[1]!;
-          d[2]![i] = hK[0]! - hK[1]!;
-          d[3]![i] = hS[0]! - hS[1]!;
-        }
+        const h1 = hillPoint(aT[li]!, dat[li]!, logK, Kc, Sc, hA, hK, hS, 0);
+        dh[i] = h1 - hillPoint(ab[li]!, dab[li]!, logK, Kc, Sc, hA, hK, hS, 1);
+        d[0]![i] = hA[0]! - hA[1]!;
+        d[2]![i] = hK[0]! - hK[1]!;
+        d[3]![i] = hS[0]! - hS[1]!;
       }
       return;
     }
@@ -204,25 +215,23 @@ export class LiftTestsTerm implements Term {
       const a1 = aT[li]! > 0 ? aT[li]! : 0;
       const a0 = ab[li]! > 0 ? ab[li]! : 0;
       dh[i] = saturationPoint(kind, a1, p2, p3, sT) - saturationPoint(kind, a0, p2, p3, sB);
-      if (dw !== null) {
-        const g1 = a1 > 0 ? sT[0]! : 0;
-        const g0 = a0 > 0 ? sB[0]! : 0;
-        d[0]![i] = g1 * dat![li]! - g0 * dab![li]!;
-        if (two) d[1]![i] = g1 * dat2![li]! - g0 * dab2![li]!;
-        d[2]![i] = sT[1]! - sB[1]!;
-        if (has3) d[3]![i] = sT[2]! - sB[2]!;
-      }
+      const g1 = a1 > 0 ? sT[0]! : 0;
+      const g0 = a0 > 0 ? sB[0]! : 0;
+      d[0]![i] = g1 * dat[li]! - g0 * dab[li]!;
+      if (two) d[1]![i] = g1 * dat2![li]! - g0 * dab2![li]!;
+      d[2]![i] = sT[1]! - sB[1]!;
+      if (has3) d[3]![i] = sT[2]! - sB[2]!;
     }
   }
 
-  /** Σ_i m_c(t_i)·Δh[i] of test j with the knot log-values W (1 where the effect is constant). */
-  private weightedSum(j: number, W: ArrayLike<number>): number {
-    const dh = this.dh[j]!;
+  /** m_c(t) at test j's output weeks from the knot log-values W; null where the effect is constant. */
+  private multipliers(j: number, W: ArrayLike<number>): Float64Array | null {
     const tv = this.tv.tvOf[this.channel[j]!]!;
+    if (tv < 0) return null;
+    const m = this.mWeek[j]!;
     const t0 = this.startT[j]!;
-    let sum = 0;
-    for (let i = 0; i < dh.length; i++) sum += (tv >= 0 ? this.tv.multiplierAt(W, tv, t0 + i) : 1) * dh[i]!;
-    return sum;
+    for (let i = 0; i < m.length; i++) m[i] = this.tv.multiplierAt(W, tv, t0 + i);
+    return m;
   }
 
   /**
@@ -230,7 +239,7 @@ export class LiftTestsTerm implements Term {
    * adjoints gB (and gTPar, gTvW).
    */
   forward(_theta: Float64Array, _grad: Float64Array, s: Scratch): number {
-    const { P, layout } = this.data;
+    const layout = this.data.layout;
     const isLearned = this.isLearned;
     const W = s.tvW;
     const J = this.tv.numKnots;
@@ -238,14 +247,15 @@ export class LiftTestsTerm implements Term {
     for (let j = 0; j < this.count; j++) {
       const g = this.market[j]!;
       const c = this.channel[j]!;
-      const bi = layout.setOf(g) * P + layout.mediaColumn(c);
+      const bi = coefSlot(layout, g, c);
       const beta = s.B[bi]!;
       if (isLearned) this.deltaH(j, s.lagW[c]!, s.lagDW[c]!, s.lagDW2[c]!, s.tPar, 4 * c);
       const dh = this.dh[j]!;
       const tv = this.tv.tvOf[c]!;
       const n = this.length[j]!;
       const t0 = this.startT[j]!;
-      const sum = this.weightedSum(j, W);
+      const mw = this.multipliers(j, W);
+      const sum = weightedChange(dh, 0, mw, 0, n);
       const se = this.seScaled[j]!;
       const resid = this.obs[j]! - beta * sum;
       lp -= (0.5 * resid * resid) / (se * se);
@@ -260,7 +270,7 @@ export class LiftTestsTerm implements Term {
       const d1 = d[1]!;
       const d3 = d[3]!;
       for (let i = 0; i < n; i++) {
-        const m = tv >= 0 ? this.tv.multiplierAt(W, tv, t0 + i) : 1;
+        const m = mw === null ? 1 : mw[i]!;
         if (isLearned) {
           sa += m * d[0]![i]!;
           if (d1.length > 0) sa2 += m * d1[i]!;
@@ -292,7 +302,7 @@ export class LiftTestsTerm implements Term {
    * log-values W, and — learned transforms — the draw's slot values per channel (C × 4).
    */
   predictions(B: Float64Array, W: ArrayLike<number>, par: Float64Array | null, out: Float64Array): Float64Array {
-    const { P, layout, yScale, transforms } = this.data;
+    const { layout, transforms } = this.data;
     for (let j = 0; j < this.count; j++) {
       const g = this.market[j]!;
       const c = this.channel[j]!;
@@ -302,7 +312,7 @@ export class LiftTestsTerm implements Term {
         adstockWeightsWithGradient(adstockSpecOf(t, par[4 * c]!, par[4 * c + 1]!), w, new Float64Array(t.lMax), new Float64Array(t.lMax));
         this.deltaH(j, w, null, null, par, 4 * c);
       }
-      out[j] = B[layout.setOf(g) * P + layout.mediaColumn(c)]! * this.weightedSum(j, W) * yScale[g]!;
+      out[j] = cellMoney(this.data, g, B[coefSlot(layout, g, c)]!, weightedChange(this.dh[j]!, 0, this.multipliers(j, W), 0, this.length[j]!));
     }
     return out;
   }
