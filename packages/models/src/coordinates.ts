@@ -38,26 +38,9 @@
  * `model.sampling` is what `tributary fit` samples; tests check lp_ψ = lp_θ∘φ + log|det| (with
  * the determinant by finite differences) and φ⁻¹∘φ = id.
  */
-import type { SaturationKind } from '@tributary/transforms';
 import type { ModelData } from './design.js';
 import { INTERCEPT_COLUMN } from './layout.js';
 import type { CoefficientTerm } from './terms/hierarchy.js';
-import { channelSlots, saturationPoint } from './transform-kinds.js';
-
-/** A learned channel's saturation shear (see the header). */
-interface SaturationShear {
-  readonly kind: SaturationKind;
-  /** Reference adstocked spend ā (scaled): the mean positive adstock at the prior centres. */
-  readonly aBar: number;
-  /** Unconstrained indices of the saturation's parameters (log scale); −1 when absent. */
-  readonly i2: number;
-  readonly i3: number;
-  /** Unconstrained indices of the channel's log media coefficients (beta_log_mu[c] or beta_log[s,c]). */
-  readonly targets: Int32Array;
-  /** ∂ log h(ā)/∂u2, ∂ log h(ā)/∂u3 at the latest toModel. */
-  d2: number;
-  d3: number;
-}
 
 export class SamplingCoordinates {
   readonly dim: number;
@@ -69,8 +52,6 @@ export class SamplingCoordinates {
   /** Per set: the index of its level coordinate (θ's alpha_z[g] or alpha[s]). */
   private readonly level: Int32Array;
   private readonly isHierarchical: boolean;
-  private readonly shears: SaturationShear[] = [];
-  private readonly sat = new Float64Array(3);
 
   constructor(
     private readonly data: ModelData,
@@ -98,39 +79,7 @@ export class SamplingCoordinates {
       const i = this.level[s]!;
       names[i] = names[i]!.replace(/^alpha(_z)?(\[|$)/, 'alpha_level$2');
     }
-    // Learned transforms: the saturation shear of every channel with a learned saturation.
-    const { C, N } = data;
-    if (layout.transformOffset.length > 0) {
-      for (let c = 0; c < C; c++) {
-        const i2 = layout.transformOffset[4 * c + 2] ?? -1;
-        if (i2 < 0) continue;
-        let sum = 0;
-        let count = 0;
-        for (let n = 0; n < N; n++) {
-          const a = data.fixedA[n * C + c]!;
-          if (a > 0) {
-            sum += a;
-            count++;
-          }
-        }
-        if (count === 0) continue;
-        const targets = this.isHierarchical ? Int32Array.of(o.betaLogMu + c) : Int32Array.from({ length: S }, (_, k) => o.betaLog + k * C + c);
-        this.shears.push({ kind: channelSlots(data.transforms[c]!).saturation, aBar: sum / count, i2, i3: layout.transformOffset[4 * c + 3] ?? -1, targets, d2: 0, d3: 0 });
-        for (const t of targets) names[t] = names[t]!.replace(/^beta_log(_mu)?\[/, 'beta_ref_log$1[');
-      }
-    }
     this.parameterNames = names;
-  }
-
-  /** log h(ā) of a shear at the parameters in `x` (log scale), with its derivatives stored. */
-  private logSaturation(sh: SaturationShear, x: ArrayLike<number>): number {
-    const p2 = Math.exp(x[sh.i2]!);
-    const p3 = sh.i3 >= 0 ? Math.exp(x[sh.i3]!) : 0;
-    const h = saturationPoint(sh.kind, sh.aBar, p2, p3, this.sat);
-    if (!(h > 0 && h < Infinity)) return NaN;
-    sh.d2 = (this.sat[1]! * p2) / h;
-    sh.d3 = sh.i3 >= 0 ? (this.sat[2]! * p3) / h : 0;
-    return Math.log(h);
   }
 
   /** Σ_{j ≠ intercept} b_s[j]·x̄_s[j] from this.B. */
@@ -144,11 +93,6 @@ export class SamplingCoordinates {
   /** θ = φ(ψ); returns log|det ∂θ/∂ψ|. */
   toModel(psi: ArrayLike<number>, theta: Float64Array): number {
     theta.set(psi);
-    for (const sh of this.shears) {
-      const logH = this.logSaturation(sh, psi);
-      if (logH !== logH) return -Infinity;
-      for (const t of sh.targets) theta[t] = psi[t]! - logH;
-    }
     this.coef.fillCoefficients(theta, this.B);
     const S = this.data.numSets;
     if (!this.isHierarchical) {
@@ -170,10 +114,6 @@ export class SamplingCoordinates {
     this.coef.fillCoefficients(th, this.B);
     const P = this.data.P;
     for (let s = 0; s < this.data.numSets; s++) psi[this.level[s]!] = this.rest(s) + this.B[s * P + INTERCEPT_COLUMN]!;
-    for (const sh of this.shears) {
-      const logH = this.logSaturation(sh, theta);
-      for (const t of sh.targets) psi[t] = theta[t]! + logH;
-    }
     return psi;
   }
 
@@ -206,12 +146,6 @@ export class SamplingCoordinates {
     if (this.isHierarchical) {
       gPsi[o.alphaMu]! += gMu;
       gPsi[o.alphaSigma]! += gU - S;
-    }
-    for (const sh of this.shears) {
-      let g = 0;
-      for (const t of sh.targets) g += gPsi[t]!;
-      gPsi[sh.i2]! -= g * sh.d2;
-      if (sh.i3 >= 0) gPsi[sh.i3]! -= g * sh.d3;
     }
   }
 }

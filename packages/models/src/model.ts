@@ -391,7 +391,6 @@ class CoordinateTarget implements SamplingTarget {
 
   logDensityAndGradient(psi: Float64Array, grad: Float64Array): number {
     const logJ = this.coords.toModel(psi, this.theta);
-    if (logJ === -Infinity) return reject(grad);
     const lp = this.model.logDensityAndGradient(this.theta, this.gTheta);
     if (lp === -Infinity) return reject(grad);
     this.coords.pullback(this.theta, this.gTheta, grad);

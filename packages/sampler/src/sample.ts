@@ -29,6 +29,7 @@ interface ResolvedOptions {
   readonly maxTreeDepth: number;
   readonly metricKind: MetricKind;
   readonly metricInit: MetricInit;
+  readonly initOptimize: boolean;
   readonly inits: (Float64Array | null)[];
   readonly numWorkers: number | false;
   readonly onProgress: ((event: ProgressEvent) => void) | undefined;
@@ -91,6 +92,8 @@ function resolveOptions(options: SampleOptions): ResolvedOptions {
   const metricKind = options.metric ?? 'diag';
   if (metricKind !== 'diag' && metricKind !== 'dense') throw invalid('metric', metricKind, "'diag' or 'dense'");
   const metricInit = options.metricInit ?? 'curvature';
+  const initOptimize = options.initOptimize ?? true;
+  if (typeof initOptimize !== 'boolean') throw invalid('initOptimize', initOptimize, 'true (L-BFGS towards a mode before warmup) or false (Stan: warmup starts at the initial point)');
   if (metricInit !== 'curvature' && metricInit !== 'unit') throw invalid('metricInit', metricInit, "'curvature' or 'unit' (Stan's warmup)");
   let seed: number | string;
   if (options.seed === undefined) seed = defaultSeed();
@@ -116,6 +119,7 @@ function resolveOptions(options: SampleOptions): ResolvedOptions {
     maxTreeDepth,
     metricKind,
     metricInit,
+    initOptimize,
     inits: resolveInits(options.init, numChains),
     numWorkers,
     onProgress: options.onProgress,
@@ -282,6 +286,7 @@ export async function sample(target: Target, options: SampleOptions = {}): Promi
     maxTreeDepth: opts.maxTreeDepth,
     metricKind: opts.metricKind,
     metricInit: opts.metricInit,
+    initOptimize: opts.initOptimize,
     init,
   }));
   let results: ChainResult[];

@@ -74,6 +74,12 @@ export interface SampleOptions {
    * keeps the identity there, as Stan does.
    */
   metricInit?: MetricInit;
+  /**
+   * Before warmup, move each chain's initial point up the log density with L-BFGS (optimize.ts;
+   * default true); with metricInit 'curvature' the warmup's first metric is then the curvature
+   * there. false starts warmup at the initial point, as Stan does.
+   */
+  initOptimize?: boolean;
   /** Initial point (unconstrained scale): one for all chains, or one per chain. */
   init?: ArrayLike<number> | readonly ArrayLike<number>[];
   /**
