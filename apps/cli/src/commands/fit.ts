@@ -55,11 +55,12 @@ export const fitCommand: CommandSpec = {
     'target-accept': { type: 'string', valueName: 'P', description: 'Target acceptance of step-size adaptation, in (0, 1).', default: '0.8' },
     'max-treedepth': { type: 'string', valueName: 'N', description: 'Maximum NUTS tree depth.', default: '10' },
     metric: { type: 'string', valueName: 'KIND', description: 'Adapted metric: diag or dense.', default: 'diag' },
-    'metric-init': {
+    'warmup-start': {
       type: 'string',
       valueName: 'KIND',
-      description: "Metric of the first slow warmup window: curvature (from the log density's curvature) or unit (Stan's identity).",
-      default: 'curvature',
+      description:
+        "How warmup starts: optimized (L-BFGS from each chain's random initial point, metrics from the log density's curvature; docs/model-spec.md §9) or stan (Stan's warmup: the random point and the identity metric).",
+      default: 'optimized',
     },
     coordinates: {
       type: 'string',
@@ -102,8 +103,8 @@ export const fitCommand: CommandSpec = {
     const maxTreeDepth = intOption(v['max-treedepth'], 'max-treedepth', 1, 20);
     const metric = String(v.metric);
     if (metric !== 'diag' && metric !== 'dense') throw new CliUsageError(`--metric must be diag or dense, got "${metric}"`);
-    const metricInit = String(v['metric-init']);
-    if (metricInit !== 'curvature' && metricInit !== 'unit') throw new CliUsageError(`--metric-init must be curvature or unit, got "${metricInit}"`);
+    const warmupStart = String(v['warmup-start']);
+    if (warmupStart !== 'optimized' && warmupStart !== 'stan') throw new CliUsageError(`--warmup-start must be optimized or stan, got "${warmupStart}"`);
     const coordinates = String(v.coordinates);
     if (coordinates !== 'sampling' && coordinates !== 'model') throw new CliUsageError(`--coordinates must be sampling or model, got "${coordinates}"`);
     const likelihood = String(v.likelihood);
@@ -164,7 +165,8 @@ export const fitCommand: CommandSpec = {
           targetAccept,
           maxTreeDepth,
           metric,
-          metricInit,
+          metricInit: warmupStart === 'stan' ? 'unit' : 'curvature',
+          initOptimize: warmupStart !== 'stan',
           parallel,
           signal: controller.signal,
           ...(display ? { onProgress: (e) => display.update(e) } : {}),
@@ -185,7 +187,7 @@ export const fitCommand: CommandSpec = {
             target_accept: targetAccept,
             max_treedepth: maxTreeDepth,
             metric,
-            metric_init: metricInit,
+            warmup_start: warmupStart,
             coordinates,
             likelihood,
             learn_transforms: learnTransforms,
