@@ -1,8 +1,10 @@
 # Tributary vs Stan on the hierarchical model with learned transforms: speed and posterior
 # agreement, with R's `posterior` package computing every summary of BOTH sides (so neither side
 # grades itself).
-# Usage: Rscript bench/compare_learned.R OUTDIR [LABEL]
-#   reads OUTDIR/tributary/hierarchical/{draws.csv,manifest.json} and OUTDIR/stan/{draws.csv,timing.json}
+# Usage: Rscript bench/compare_learned.R OUTDIR [LABEL] [STAN]
+#   reads OUTDIR/tributary/hierarchical/{draws.csv,manifest.json,timing.json} and
+#   OUTDIR/STAN/{draws.csv,timing.json} (STAN: stan = hierarchical_learned.stan, the default;
+#   stan-level = hierarchical_learned_level.stan, the same posterior in Tributary's sampling coordinates)
 # Speed: min bulk-ESS (and min tail-ESS, max R-hat) over every parameter both sides report
 # (parameters and transformed parameters: alpha, beta, beta_mu included), divided by the wall
 # seconds of the sampler with 4 chains on this machine's 2 cores: Tributary = manifest
@@ -14,10 +16,14 @@ suppressPackageStartupMessages({ library(posterior); library(jsonlite) })
 `%||%` <- function(x, y) if (is.null(x)) y else x
 args <- commandArgs(trailingOnly = TRUE)
 out <- args[1]; label <- if (length(args) >= 2) args[2] else ""
+stan_dir <- if (length(args) >= 3) args[3] else "stan"
 tr <- read.csv(file.path(out, "tributary", "hierarchical", "draws.csv"), check.names = FALSE)
-st <- read.csv(file.path(out, "stan", "draws.csv"), check.names = FALSE)
+st <- read.csv(file.path(out, stan_dir, "draws.csv"), check.names = FALSE)
 man <- fromJSON(file.path(out, "tributary", "hierarchical", "manifest.json"))
-tim <- fromJSON(file.path(out, "stan", "timing.json"))
+# fit writes its wall-clock seconds to timing.json (older result folders: manifest$timing)
+tjson <- file.path(out, "tributary", "hierarchical", "timing.json")
+if (file.exists(tjson)) man$timing <- fromJSON(tjson)
+tim <- fromJSON(file.path(out, stan_dir, "timing.json"))
 common <- intersect(names(tr), names(st))
 common <- common[!startsWith(common, ".")]
 only_st <- setdiff(names(st)[!startsWith(names(st), ".")], names(tr))

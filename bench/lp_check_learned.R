@@ -18,18 +18,22 @@ here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = T
 source(file.path(here, "prepare_data.R"))
 csv <- args[1]
 M <- as.integer(if (length(args) >= 2) args[2] else 6)
-draws_csv <- if (length(args) >= 3) args[3] else NULL
+draws_csv <- if (length(args) >= 3 && args[3] != "-") args[3] else NULL
+# "level": hierarchical_learned_level.stan against Tributary's SAMPLING coordinates (model.sampling,
+# packages/models/src/coordinates.ts) — the same posterior in the coordinates NUTS moves in
+level <- length(args) >= 4 && args[4] == "level"
+if (level && !is.null(draws_csv)) stop("posterior draws are only mapped in the model's coordinates; give - as DRAWS with level")
 prep <- prepare_learned(prepare_data(csv))
 mk <- prep$markets; ch <- prep$channels; G <- length(mk); C <- length(ch)
 
 rstan_options(auto_write = TRUE)
-sm <- stan_model(file.path(here, "stan", "hierarchical_learned.stan"))
+sm <- stan_model(file.path(here, "stan", if (level) "hierarchical_learned_level.stan" else "hierarchical_learned.stan"))
 fit <- suppressWarnings(suppressMessages(sampling(sm, data = prep$stan, chains = 1, iter = 1,
                                                   algorithm = "Fixed_param", refresh = 0, seed = 1)))
 P <- get_num_upars(fit)
 
 # Stan's unconstrained coordinates in declaration order, Tributary's spelling
-unames <- c("alpha_mu", "alpha_sigma_log", sprintf("alpha_z[%s]", mk), sprintf("delta[%s]", mk),
+unames <- c("alpha_mu", "alpha_sigma_log", sprintf(if (level) "alpha_level[%s]" else "alpha_z[%s]", mk), sprintf("delta[%s]", mk),
             sprintf("gamma[%d]", 1:4), sprintf("beta_log_mu[%s]", ch), sprintf("beta_sigma_log[%s]", ch),
             sprintf("beta_z[%s,%s]", rep(mk, C), rep(ch, each = G)),  # column-major
             sprintf("sigma_log[%s]", mk), sprintf("adstock_alpha_logit[%s]", ch),
@@ -66,7 +70,7 @@ stan_lp <- vapply(stan, function(g) attr(g, "log_prob"), 0)
 
 pf <- tempfile(fileext = ".json")
 writeLines(toJSON(list(names = unames, points = ups), digits = NA), pf)
-res <- fromJSON(system2("node", c(file.path(here, "lp_tributary_learned.mjs"), csv, pf), stdout = TRUE),
+res <- fromJSON(system2("node", c(file.path(here, "lp_tributary_learned.mjs"), csv, pf, if (level) "sampling" else "model"), stdout = TRUE),
                 simplifyVector = FALSE)
 tri_lp <- unlist(res$lp)
 
@@ -89,8 +93,8 @@ grel <- vapply(seq_along(ups), function(i) {
   gs <- as.numeric(stan[[i]]); gt <- unlist(res$grad[[i]])
   max(abs(gt - gs)) / max(1, max(abs(gs)))
 }, 0)
-cat(sprintf("lp check (learned transforms): %s; Tributary path %s, dim %d (Stan %d); %d points\n",
-            basename(csv), res$path, res$dim, P, length(ups)))
+cat(sprintf("lp check (learned transforms%s): %s; Tributary path %s, dim %d (Stan %d); %d points\n",
+            if (level) ", sampling coordinates vs hierarchical_learned_level.stan" else "", basename(csv), res$path, res$dim, P, length(ups)))
 cat("  point  kind                 Tributary lp              Stan lp                   rel diff   grad rel diff  names\n")
 for (i in seq_along(ups)) cat(sprintf("  %5d  %-19s  %24.10f  %24.10f  %9.2e  %9.2e      %9.2e\n", i, kind[i],
                                       tri_lp[i], stan_lp[i], rel[i], grel[i], name_dev[i]))

@@ -158,7 +158,7 @@ calibrated_name <- function(n, prep) {
   base <- m[2]; idx <- as.integer(strsplit(m[3], ",")[[1]])
   tvc <- prep$time_varying
   lab <- switch(base,
-    alpha_z = , alpha = , delta = , sigma = prep$markets[idx],
+    alpha_z = , alpha = , alpha_level = , delta = , sigma = prep$markets[idx],
     beta_log_mu = , beta_mu = , beta_sigma = prep$channels[idx],
     beta_z = , beta = c(prep$markets[idx[1]], prep$channels[idx[2]]),
     gamma = as.character(idx),
@@ -212,7 +212,7 @@ learned_name <- function(n, prep) {
   if (length(m) == 0) return(n)
   base <- m[2]; idx <- as.integer(strsplit(m[3], ",")[[1]])
   lab <- switch(base,
-    alpha_z = , alpha = , delta = , sigma = prep$markets[idx],
+    alpha_z = , alpha = , alpha_level = , delta = , sigma = prep$markets[idx],
     beta_log_mu = , beta_mu = , beta_sigma = , adstock_alpha = , sat_K = , sat_S = prep$channels[idx],
     beta_z = , beta = c(prep$markets[idx[1]], prep$channels[idx[2]]),
     gamma = as.character(idx),

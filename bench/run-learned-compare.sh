@@ -18,10 +18,13 @@
 #   2. OUT/tributary/hierarchical: `tributary fit --model hierarchical --learn-transforms
 #      --chains 4 --warmup W --draws D --seed 42` (one worker per core = 2);
 #   3. OUT/stan: rstan, 4 chains on cores = 2, same W / D, seed 42, adapt_delta 0.8,
-#      max_treedepth 10 (bench/fit_stan_learned.R);
+#      max_treedepth 10 (bench/fit_stan_learned.R); OUT/stan-level: the same with
+#      hierarchical_learned_level.stan, the same posterior in the sampling coordinates Tributary
+#      samples (docs/model-spec.md §9), so that the ratio also measures the implementations alone;
 #   4. OUT/lp-check.txt: Stan's lp__ and gradient vs Tributary's logDensityAndGradient at random
 #      unconstrained points and at 10 of Tributary's draws (bench/lp_check_learned.R);
-#   5. OUT/comparison.md: bench/compare_learned.R (posterior package on both sides' draws; speed
+#      OUT/lp-check-level.txt: the level program vs Tributary's model.sampling at random points;
+#   5. OUT/comparison.md, OUT/comparison-level.md: bench/compare_learned.R (posterior package on both sides' draws; speed
 #      per wall second and, robust to other jobs on the machine, per CPU second: Tributary's
 #      process user + system seconds from /usr/bin/time (OUT/tributary/time.txt), Stan's sum over
 #      chains of get_elapsed_time, which Stan measures with clock(), i.e. per-chain CPU time);
@@ -72,9 +75,16 @@ fi
 load "before stan"
 Rscript bench/fit_stan_learned.R "$csv" "$out/stan" "$chains" "$warmup" "$draws" "$seed" 0.8 2 10
 load "after stan"
+mkdir -p "$out/stan-level"
+load "before stan-level"
+Rscript bench/fit_stan_learned.R "$csv" "$out/stan-level" "$chains" "$warmup" "$draws" "$seed" 0.8 2 10 hierarchical_learned_level
+load "after stan-level"
 
 Rscript bench/lp_check_learned.R "$csv" 6 "$out/tributary/hierarchical/draws.csv" 2>&1 \
   | grep -v "^Warning\|^In \|^  \(There were\|Examine\)" | tee "$out/lp-check.txt" || true
-Rscript bench/compare_learned.R "$out" "$( [ "$quick" = 1 ] && echo "QUICK: 4 x (250 + 250)" || echo "4 x (1000 + 1000)")" \
-  | tee "$out/comparison.md"
+Rscript bench/lp_check_learned.R "$csv" 6 - level 2>&1 \
+  | grep -v "^Warning\|^In \|^  \(There were\|Examine\)" | tee "$out/lp-check-level.txt" || true
+label="$( [ "$quick" = 1 ] && echo "QUICK: 4 x (250 + 250)" || echo "4 x (1000 + 1000)")"
+Rscript bench/compare_learned.R "$out" "$label" stan | tee "$out/comparison.md"
+Rscript bench/compare_learned.R "$out" "$label; Stan in the sampling coordinates" stan-level | tee "$out/comparison-level.md"
 cat "$mach"

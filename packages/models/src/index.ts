@@ -10,7 +10,7 @@ export type { ForecastBasis } from './forecast.js';
 export { transformSpecs } from './transform-kinds.js';
 export type { Layout, ModelKind, TimeVaryingLayout, UnconstrainedOffsets } from './layout.js';
 export { buildModel } from './model.js';
-export type { Model } from './model.js';
+export type { Model, SamplingTarget } from './model.js';
 export type {
   BuildModelOptions,
   ChannelTransform,
@@ -24,5 +24,5 @@ export type { PanelData } from './panel.js';
 export { DEFAULT_PRIORS, PRIOR_KEYS, loadPriors, parsePriors, resolvePriors } from './priors.js';
 export type { HalfNormalPrior, NormalPrior, Priors, RoasMoments, RoasPrior } from './priors.js';
 export type { Rng } from './random.js';
-export { MODEL_MODULE_URL, buildModelFromSpec, modelWorkerTarget } from './spec.js';
+export { MODEL_MODULE_URL, buildModelFromSpec, buildSamplingTargetFromSpec, modelWorkerTarget } from './spec.js';
 export type { ModelSpec } from './spec.js';

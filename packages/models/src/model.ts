@@ -27,6 +27,7 @@
  *   marginal ROAS, lift predictions) from one load of a draw; stan-data.ts — the Stan export.
  */
 import { checkLength, checkOut, constrain, initialPoint, logJacobian, unconstrain } from './constrain.js';
+import { SamplingCoordinates } from './coordinates.js';
 import { forecastBasis, type ForecastBasis } from './forecast.js';
 import { latestMultipliers, LoadedDraw, type Contributions, type DrawContext, type DrawView } from './derived.js';
 import { ModelData } from './design.js';
@@ -37,7 +38,7 @@ import type { Priors } from './priors.js';
 import type { Rng } from './random.js';
 import { mediaPriors } from './roas-priors.js';
 import { stanData } from './stan-data.js';
-import { FlatTerm, HierarchicalTerm } from './terms/hierarchy.js';
+import { FlatTerm, HierarchicalTerm, type CoefficientTerm } from './terms/hierarchy.js';
 import { LearnedTransformsTerm } from './terms/learned-transforms.js';
 import { channelSlots } from './transform-kinds.js';
 import { LiftTestsTerm } from './terms/lift-tests.js';
@@ -127,6 +128,26 @@ export interface Model {
    * the prior constants. Indices are 1-based.
    */
   stanData(): Record<string, number | number[] | number[][]>;
+  /**
+   * The density the sampler runs on: the same posterior in coordinates with a better geometry
+   * (coordinates.ts). Its draws are mapped to constrained draws by `sampling.constrain`.
+   */
+  readonly sampling: SamplingTarget;
+}
+
+/** The posterior in sampling coordinates ψ (coordinates.ts): a LogDensity for the sampler. */
+export interface SamplingTarget {
+  readonly dim: number;
+  /** Names of ψ's coordinates: θ's, with the level coordinates named `alpha_level[...]`. */
+  readonly parameterNames: readonly string[];
+  /** lp_θ(φ(ψ)) + log|det ∂φ/∂ψ| and its gradient; −Infinity outside the support. */
+  logDensityAndGradient(psi: Float64Array, gradOut: Float64Array): number;
+  /** θ = φ(ψ), the model's unconstrained coordinates. */
+  toModel(psi: Float64Array, out?: Float64Array): Float64Array;
+  /** ψ = φ⁻¹(θ). */
+  fromModel(theta: ArrayLike<number>, out?: Float64Array): Float64Array;
+  /** ψ → constrained draw (the model's constrainedNames order). */
+  constrain(psi: Float64Array, out?: Float64Array): Float64Array;
 }
 
 /** Builds a model of `panel` (see `BuildModelOptions`). Throws `ModelError` for bad options. */
@@ -138,7 +159,7 @@ export function buildModel(panel: PanelData, options: BuildModelOptions): Model 
 export interface ModelParts extends DrawContext {
   readonly terms: readonly Term[];
   readonly scratch: Scratch;
-  readonly hierarchy: Term;
+  readonly hierarchy: CoefficientTerm;
   readonly likelihoodTerm: Term;
   readonly learned: LearnedTransformsTerm | null;
 }
@@ -240,6 +261,7 @@ class MarketingMixModel implements Model {
   private readonly parts: ModelParts;
   private readonly data: ModelData;
   private readonly gradScratch: Float64Array;
+  readonly sampling: SamplingTarget;
 
   constructor(panel: PanelData, options: BuildModelOptions) {
     const parts = buildModelParts(panel, options);
@@ -272,6 +294,7 @@ class MarketingMixModel implements Model {
     this.constrainedDim = data.layout.constrainedDim;
     this.constrainedNames = data.layout.constrainedNames;
     this.gradScratch = new Float64Array(this.dim);
+    this.sampling = new CoordinateTarget(this, new SamplingCoordinates(data, parts.hierarchy));
   }
 
   logDensity(theta: Float64Array): number {
@@ -349,3 +372,46 @@ class MarketingMixModel implements Model {
   }
 }
 
+/** `model.sampling`: the model's density seen through SamplingCoordinates. */
+class CoordinateTarget implements SamplingTarget {
+  readonly dim: number;
+  readonly parameterNames: readonly string[];
+  private readonly theta: Float64Array;
+  private readonly gTheta: Float64Array;
+
+  constructor(
+    private readonly model: Model,
+    private readonly coords: SamplingCoordinates,
+  ) {
+    this.dim = coords.dim;
+    this.parameterNames = coords.parameterNames;
+    this.theta = new Float64Array(this.dim);
+    this.gTheta = new Float64Array(this.dim);
+  }
+
+  logDensityAndGradient(psi: Float64Array, grad: Float64Array): number {
+    const logJ = this.coords.toModel(psi, this.theta);
+    const lp = this.model.logDensityAndGradient(this.theta, this.gTheta);
+    if (lp === -Infinity) return reject(grad);
+    this.coords.pullback(this.theta, this.gTheta, grad);
+    const value = lp + logJ;
+    if (!(value > -Infinity && value < Infinity)) return reject(grad);
+    for (let i = 0; i < this.dim; i++) if (!Number.isFinite(grad[i]!)) return reject(grad);
+    return value;
+  }
+
+  toModel(psi: Float64Array, out: Float64Array = new Float64Array(this.dim)): Float64Array {
+    checkLength('sampling.toModel', 'psi', psi, this.dim);
+    this.coords.toModel(psi, out);
+    return out;
+  }
+
+  fromModel(theta: ArrayLike<number>, out: Float64Array = new Float64Array(this.dim)): Float64Array {
+    checkLength('sampling.fromModel', 'theta', theta, this.dim);
+    return this.coords.fromModel(theta, out);
+  }
+
+  constrain(psi: Float64Array, out?: Float64Array): Float64Array {
+    return this.model.constrain(this.toModel(psi, this.theta), out);
+  }
+}

@@ -10,7 +10,7 @@
 import { buildPanel, parseMarketingCsv, type DataOptions } from '@tributary/data';
 import { ModelError } from './errors.js';
 import type { ModelKind } from './layout.js';
-import { buildModel, type Model } from './model.js';
+import { buildModel, type Model, type SamplingTarget } from './model.js';
 import type { BuildModelOptions } from './options.js';
 import type { PanelData } from './panel.js';
 
@@ -24,6 +24,8 @@ export interface ModelSpec {
   readonly dataOptions?: DataOptions;
   readonly kind: ModelKind;
   readonly options?: Omit<BuildModelOptions, 'kind'>;
+  /** What the sampler's target samples: `model.sampling` (default) or the model's own θ. */
+  readonly coordinates?: 'sampling' | 'model';
 }
 
 const here = import.meta.url;
@@ -34,10 +36,21 @@ export const MODEL_MODULE_URL: string = new URL(here.endsWith('.ts') ? './index.
 /** The worker-target descriptor the sampler accepts: `{ module, export, args }`. */
 export function modelWorkerTarget(spec: ModelSpec): {
   module: string;
-  export: 'buildModelFromSpec';
+  export: 'buildSamplingTargetFromSpec';
   args: [ModelSpec];
 } {
-  return { module: MODEL_MODULE_URL, export: 'buildModelFromSpec', args: [spec] };
+  return { module: MODEL_MODULE_URL, export: 'buildSamplingTargetFromSpec', args: [spec] };
+}
+
+/**
+ * What `tributary fit` samples (in a worker): `model.sampling` of the model described by
+ * `spec`, or the model itself (its θ coordinates) with `coordinates: 'model'`.
+ */
+export function buildSamplingTargetFromSpec(spec: ModelSpec): SamplingTarget | Model {
+  const model = buildModelFromSpec(spec);
+  if (spec.coordinates === undefined || spec.coordinates === 'sampling') return model.sampling;
+  if (spec.coordinates === 'model') return model;
+  throw new ModelError('MODEL_INVALID_OPTIONS', `buildSamplingTargetFromSpec: coordinates must be 'sampling' or 'model', got ${JSON.stringify(spec.coordinates)}`);
 }
 
 /** Builds the model described by `spec` (plain data; safe to call in a worker). */

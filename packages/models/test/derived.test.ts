@@ -217,12 +217,17 @@ describe('worker factory', () => {
     expect(fromCsv.parameterNames).toEqual(direct.parameterNames);
   });
 
-  test('MODEL_MODULE_URL points at the entry module exporting buildModelFromSpec', async () => {
+  test('MODEL_MODULE_URL points at the entry module exporting the sampling-target factory', async () => {
     expect(MODEL_MODULE_URL).toMatch(/\/index\.(ts|js)$/);
-    const mod = (await import(MODEL_MODULE_URL)) as Record<string, unknown>;
+    const mod = (await import(MODEL_MODULE_URL)) as Record<string, (spec: unknown) => { dim: number; parameterNames: readonly string[] }>;
     expect(typeof mod.buildModelFromSpec).toBe('function');
     const target = modelWorkerTarget({ panel, kind: 'pooled' });
-    expect(target.export).toBe('buildModelFromSpec');
+    expect(target.export).toBe('buildSamplingTargetFromSpec');
     expect(target.module).toBe(MODEL_MODULE_URL);
+    // The worker samples model.sampling by default, the model's θ with coordinates: 'model'.
+    const model = buildModelFromSpec({ panel, kind: 'pooled' });
+    expect(mod.buildSamplingTargetFromSpec!({ panel, kind: 'pooled' }).parameterNames).toEqual(model.sampling.parameterNames);
+    expect(mod.buildSamplingTargetFromSpec!({ panel, kind: 'pooled', coordinates: 'model' }).parameterNames).toEqual(model.parameterNames);
+    expect(() => mod.buildSamplingTargetFromSpec!({ panel, kind: 'pooled', coordinates: 'theta' })).toThrow(/coordinates must be/);
   });
 });

@@ -14,6 +14,7 @@ it('exports exactly the documented names', () => {
     'PriorsError',
     'buildModel',
     'buildModelFromSpec',
+    'buildSamplingTargetFromSpec',
     'loadPriors',
     'modelWorkerTarget',
     'parsePriors',

@@ -14,6 +14,19 @@
 // Deviations: with warmup = 0 the step size is still chosen by init_stepsize (Stan would keep
 // the nominal step size 1). If a dense metric estimate fails to factorise (not positive definite
 // in floating point) the previous metric is kept for the next window.
+// Two additions to Stan's warmup, both on by default and both switchable off (SampleOptions
+// initOptimize: false, metricInit: 'unit' give Stan's warmup exactly):
+// - initOptimize: before warmup each chain moves from its random initial point up the log
+//   density with L-BFGS (optimize.ts, ≤ 400 gradients), and with metricInit 'curvature' the
+//   metric starts as the diagonal of the negative Hessian there (central differences of the
+//   gradient, 2·dim evaluations). Stan starts warmup at the random point with the identity.
+// - metricInit 'curvature': at the end of the initial fast buffer the metric is set the same way
+//   at the chain's current point, where Stan keeps the identity through the first slow window.
+// Why: with the identity metric, the initial buffer and the first slow window of a model whose
+// posterior scales span orders of magnitude run at tiny step sizes and maximal trees; on VOLTA
+// (hierarchical, fixed transforms, 4 × (1000 + 1000)) these two changes cut the fit's gradient
+// evaluations from 0.46 M to 0.32 M (sampling coordinates; 1.21 M in θ with Stan's warmup) at the
+// same ESS per draw (test/metric-init.test.ts, test/optimize.test.ts check the mechanisms).
 
 import { finalDualAveraging, initDualAveraging, restartDualAveraging, updateDualAveraging } from './adaptation/dual-averaging.js';
 import type { DualAveragingState } from './adaptation/dual-averaging.js';
@@ -31,10 +44,11 @@ import type { WelfordCovar, WelfordVar } from './adaptation/welford.js';
 import { isInAdaptationWindow, windowSchedule, type WindowSchedule } from './adaptation/window-schedule.js';
 import { SamplerError, SamplingAbortedError } from './errors.js';
 import { findInitialPoint } from './init.js';
+import { lbfgsAscent } from './optimize.js';
 import { buildDenseMetric, buildDiagMetric, buildUnitMetric, type Metric } from './metric.js';
 import { buildNutsScratch, initStepSize, nutsTransition, type NutsInfo, type NutsScratch, type NutsState } from './nuts.js';
 import { buildChainRng, type Rng } from './rng.js';
-import type { LogDensity, MetricKind, ProgressEvent } from './types.js';
+import type { LogDensity, MetricInit, MetricKind, ProgressEvent } from './types.js';
 
 /** Everything one chain needs besides the target (structured-cloneable). */
 export interface ChainConfig {
@@ -46,6 +60,10 @@ export interface ChainConfig {
   readonly maxTreeDepth: number;
   readonly metricKind: MetricKind;
   readonly init: ArrayLike<number> | null;
+  /** The metric of the first slow window (see the header): 'curvature' or Stan's 'unit'. */
+  readonly metricInit: MetricInit;
+  /** L-BFGS from the initial point before warmup (optimize.ts); with 'curvature', also the first metric. */
+  readonly initOptimize: boolean;
 }
 
 export interface ChainStats {
@@ -138,8 +156,23 @@ export function initChainRun(target: LogDensity, config: ChainConfig): ChainRun 
   const dim = target.dim;
   const rng = buildChainRng(config.seed, config.chain);
   const { state, numTries } = findInitialPoint(target, rng, config.chain, config.init);
+  let numInitEvaluations = numTries;
   const scratch = buildNutsScratch(target, config.maxTreeDepth);
-  const metric = buildUnitMetric(config.metricKind, dim);
+  let metric = buildUnitMetric(config.metricKind, dim);
+  if (config.initOptimize && config.numWarmup > 0) {
+    // Start warmup near a mode (optimize.ts), with the metric of that point's curvature.
+    const opt = lbfgsAscent(target, state.position, state.logDensity, state.gradient);
+    state.position.set(opt.position);
+    state.logDensity = opt.logDensity;
+    state.gradient.set(opt.gradient);
+    numInitEvaluations += opt.numEvaluations;
+    if (config.metricInit === 'curvature') {
+      const est = new Float64Array(dim);
+      curvatureInverseMetric(target, state.position, new Float64Array(dim).fill(1), est);
+      numInitEvaluations += 2 * dim;
+      metric = metricFromDiagonal(config.metricKind, est) ?? metric;
+    }
+  }
   // Stan: mu = log(10 * stepsize) with the nominal initial step size 1, then init_stepsize.
   const dualAveraging = initDualAveraging(1, { targetAccept: config.targetAccept });
   const stepSize = initStepSize(rng, state, 1, metric, scratch);
@@ -179,7 +212,7 @@ export function initChainRun(target: LogDensity, config: ChainConfig): ChainRun 
     startTime,
     samplingStartTime,
     endTime: 0,
-    numInitEvaluations: numTries,
+    numInitEvaluations,
     lastProgressIteration: 0,
     lastProgressTime: startTime,
   };
@@ -208,6 +241,57 @@ function updateMetric(run: ChainRun): void {
   }
 }
 
+/**
+ * The diagonal of the negative Hessian at `position` by central differences of the gradient
+ * (2·dim evaluations) into `out`: entry 1 / (−∂²lp/∂θ_i²), the conditional variance of θ_i,
+ * clamped to [1e-12, 1e12]; entries with non-positive or non-finite curvature keep `current`'s.
+ */
+function curvatureInverseMetric(target: LogDensity, position: Float64Array, current: ArrayLike<number>, out: Float64Array): void {
+  const dim = target.dim;
+  const q = Float64Array.from(position);
+  const gPlus = new Float64Array(dim);
+  const gMinus = new Float64Array(dim);
+  for (let i = 0; i < dim; i++) {
+    const x = q[i]!;
+    const h = CURVATURE_STEP * Math.max(1, Math.abs(x));
+    q[i] = x + h;
+    const lpPlus = target.logDensityAndGradient(q, gPlus);
+    q[i] = x - h;
+    const lpMinus = target.logDensityAndGradient(q, gMinus);
+    q[i] = x;
+    const v = (2 * h) / -(gPlus[i]! - gMinus[i]!);
+    const ok = lpPlus > -Infinity && lpMinus > -Infinity && v > 0 && v < Infinity;
+    out[i] = ok ? Math.min(Math.max(v, 1e-12), 1e12) : current[i]!;
+  }
+}
+
+/** Replaces the chain's metric by the curvature one at its current position (2·dim evaluations). */
+function curvatureMetric(run: ChainRun): void {
+  const dim = run.target.dim;
+  const est = run.inverseMetricEstimate;
+  const m = run.metric;
+  const current = m.kind === 'diag' ? m.inverse : Float64Array.from({ length: dim }, (_, i) => m.inverse[i * dim + i]!);
+  curvatureInverseMetric(run.target, run.state.position, current, est);
+  run.numInitEvaluations += 2 * dim;
+  run.metric = metricFromDiagonal(m.kind, est) ?? m;
+}
+
+/** A metric with this inverse diagonal; null when a dense one does not factorise in floating point. */
+function metricFromDiagonal(kind: MetricKind, diagonal: Float64Array): Metric | null {
+  if (kind === 'diag') return buildDiagMetric(diagonal);
+  const dim = diagonal.length;
+  const dense = new Float64Array(dim * dim);
+  for (let i = 0; i < dim; i++) dense[i * dim + i] = diagonal[i]!;
+  try {
+    return buildDenseMetric(dense, dim);
+  } catch (error) {
+    if (!(error instanceof SamplerError)) throw error;
+    return null;
+  }
+}
+
+const CURVATURE_STEP = 1e-5;
+
 /** Advances the chain by one iteration (warmup or sampling). */
 export function stepChainRun(run: ChainRun): void {
   const { config, rng, state, scratch } = run;
@@ -224,6 +308,11 @@ export function stepChainRun(run: ChainRun): void {
       if (isInAdaptationWindow(schedule, i)) {
         if (run.welfordVar !== null) updateWelfordVar(run.welfordVar, state.position);
         else if (run.welfordCovar !== null) updateWelfordCovar(run.welfordCovar, state.position);
+      }
+      if (i === schedule.initBuffer - 1 && config.metricInit === 'curvature') {
+        curvatureMetric(run);
+        run.stepSize = initStepSize(rng, state, run.stepSize, run.metric, scratch);
+        restartDualAveraging(run.dualAveraging, run.stepSize);
       }
       if (i === schedule.windowEnds[run.nextWindow]) {
         run.nextWindow++;

@@ -10,6 +10,7 @@ export type {
   Posterior,
   SampleStats,
   ProgressEvent,
+  MetricInit,
   MetricKind,
   SamplingPhase,
 } from './types.js';

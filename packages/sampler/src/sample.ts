@@ -15,7 +15,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { assertLogDensity, runChainAsync, type ChainConfig, type ChainResult } from './chain.js';
 import { SamplerError, SamplingAbortedError } from './errors.js';
 import { assertTargetSpec, isTargetSpec, isTypeScriptModule, loadTarget } from './target-spec.js';
-import type { LogDensity, MetricKind, Posterior, ProgressEvent, SampleOptions, Target, TargetSpec } from './types.js';
+import type { LogDensity, MetricInit, MetricKind, Posterior, ProgressEvent, SampleOptions, Target, TargetSpec } from './types.js';
 import type { WorkerRequest, WorkerResponse } from './worker.js';
 
 const MAX_TREE_DEPTH_LIMIT = 20;
@@ -28,6 +28,8 @@ interface ResolvedOptions {
   readonly targetAccept: number;
   readonly maxTreeDepth: number;
   readonly metricKind: MetricKind;
+  readonly metricInit: MetricInit;
+  readonly initOptimize: boolean;
   readonly inits: (Float64Array | null)[];
   readonly numWorkers: number | false;
   readonly onProgress: ((event: ProgressEvent) => void) | undefined;
@@ -89,6 +91,10 @@ function resolveOptions(options: SampleOptions): ResolvedOptions {
   }
   const metricKind = options.metric ?? 'diag';
   if (metricKind !== 'diag' && metricKind !== 'dense') throw invalid('metric', metricKind, "'diag' or 'dense'");
+  const metricInit = options.metricInit ?? 'curvature';
+  const initOptimize = options.initOptimize ?? true;
+  if (typeof initOptimize !== 'boolean') throw invalid('initOptimize', initOptimize, 'true (L-BFGS towards a mode before warmup) or false (Stan: warmup starts at the initial point)');
+  if (metricInit !== 'curvature' && metricInit !== 'unit') throw invalid('metricInit', metricInit, "'curvature' or 'unit' (Stan's warmup)");
   let seed: number | string;
   if (options.seed === undefined) seed = defaultSeed();
   else if ((typeof options.seed === 'number' && Number.isFinite(options.seed)) || typeof options.seed === 'string') seed = options.seed;
@@ -112,6 +118,8 @@ function resolveOptions(options: SampleOptions): ResolvedOptions {
     targetAccept,
     maxTreeDepth,
     metricKind,
+    metricInit,
+    initOptimize,
     inits: resolveInits(options.init, numChains),
     numWorkers,
     onProgress: options.onProgress,
@@ -277,6 +285,8 @@ export async function sample(target: Target, options: SampleOptions = {}): Promi
     targetAccept: opts.targetAccept,
     maxTreeDepth: opts.maxTreeDepth,
     metricKind: opts.metricKind,
+    metricInit: opts.metricInit,
+    initOptimize: opts.initOptimize,
     init,
   }));
   let results: ChainResult[];

@@ -50,6 +50,9 @@ export interface ProgressEvent {
   readonly treedepth: number;
 }
 
+/** See SampleOptions.metricInit. */
+export type MetricInit = 'curvature' | 'unit';
+
 export interface SampleOptions {
   /** Number of chains (default 4). */
   chains?: number;
@@ -65,6 +68,18 @@ export interface SampleOptions {
   maxTreeDepth?: number;
   /** Adapted inverse metric: diagonal or dense (default 'diag'). */
   metric?: MetricKind;
+  /**
+   * The metric of the first slow warmup window: 'curvature' (default) sets it from the
+   * curvature of the log density at the end of the initial fast buffer (chain.ts); 'unit'
+   * keeps the identity there, as Stan does.
+   */
+  metricInit?: MetricInit;
+  /**
+   * Before warmup, move each chain's initial point up the log density with L-BFGS (optimize.ts;
+   * default true); with metricInit 'curvature' the warmup's first metric is then the curvature
+   * there. false starts warmup at the initial point, as Stan does.
+   */
+  initOptimize?: boolean;
   /** Initial point (unconstrained scale): one for all chains, or one per chain. */
   init?: ArrayLike<number> | readonly ArrayLike<number>[];
   /**

@@ -55,6 +55,19 @@ export const fitCommand: CommandSpec = {
     'target-accept': { type: 'string', valueName: 'P', description: 'Target acceptance of step-size adaptation, in (0, 1).', default: '0.8' },
     'max-treedepth': { type: 'string', valueName: 'N', description: 'Maximum NUTS tree depth.', default: '10' },
     metric: { type: 'string', valueName: 'KIND', description: 'Adapted metric: diag or dense.', default: 'diag' },
+    'warmup-start': {
+      type: 'string',
+      valueName: 'KIND',
+      description:
+        "How warmup starts: optimized (L-BFGS from each chain's random initial point, metrics from the log density's curvature; docs/model-spec.md §9) or stan (Stan's warmup: the random point and the identity metric).",
+      default: 'optimized',
+    },
+    coordinates: {
+      type: 'string',
+      valueName: 'KIND',
+      description: "Coordinates NUTS moves in: sampling (same posterior, better geometry; docs/model-spec.md) or model (the model's own parameters, as the Stan programs in bench/stan).",
+      default: 'sampling',
+    },
     parallel: { type: 'string', valueName: 'N', description: 'Worker threads (0 = run chains in this thread; default: one per core).' },
     out: { type: 'string', valueName: 'DIR', description: 'Results folder; each model goes to DIR/<model>/.', default: 'results' },
     name: { type: 'string', valueName: 'NAME', description: 'Sub-folder name instead of the model kind (one model only), e.g. hierarchical-tv to compare variants.' },
@@ -90,6 +103,10 @@ export const fitCommand: CommandSpec = {
     const maxTreeDepth = intOption(v['max-treedepth'], 'max-treedepth', 1, 20);
     const metric = String(v.metric);
     if (metric !== 'diag' && metric !== 'dense') throw new CliUsageError(`--metric must be diag or dense, got "${metric}"`);
+    const warmupStart = String(v['warmup-start']);
+    if (warmupStart !== 'optimized' && warmupStart !== 'stan') throw new CliUsageError(`--warmup-start must be optimized or stan, got "${warmupStart}"`);
+    const coordinates = String(v.coordinates);
+    if (coordinates !== 'sampling' && coordinates !== 'model') throw new CliUsageError(`--coordinates must be sampling or model, got "${coordinates}"`);
     const likelihood = String(v.likelihood);
     if (likelihood !== 'normal' && likelihood !== 'student-t') throw new CliUsageError(`--likelihood must be normal or student-t, got "${likelihood}"`);
     const parallel = v.parallel === undefined ? true : intOption(v.parallel, 'parallel', 0, 256) || false;
@@ -140,7 +157,7 @@ export const fitCommand: CommandSpec = {
         const model = buildTransformsModel(panel, { kind, ...options }, transformsPath);
         const display = v.quiet ? undefined : new ProgressDisplay(io.err, io.isTty, chains, kind);
         const started = Date.now();
-        const posterior = await sample(modelWorkerTarget({ panel, kind, options }), {
+        const posterior = await sample(modelWorkerTarget({ panel, kind, options, coordinates }), {
           chains,
           warmup,
           draws,
@@ -148,12 +165,14 @@ export const fitCommand: CommandSpec = {
           targetAccept,
           maxTreeDepth,
           metric,
+          metricInit: warmupStart === 'stan' ? 'unit' : 'curvature',
+          initOptimize: warmupStart !== 'stan',
           parallel,
           signal: controller.signal,
           ...(display ? { onProgress: (e) => display.update(e) } : {}),
         });
         display?.finish();
-        const constrained = constrainDraws(model, posterior);
+        const constrained = constrainDraws(model, posterior, coordinates);
         const summary = summarize(constrained, model.constrainedDim, model.constrainedNames as string[]);
         const dir = dirs[k]!;
         const manifest: Record<string, unknown> = {
@@ -168,6 +187,8 @@ export const fitCommand: CommandSpec = {
             target_accept: targetAccept,
             max_treedepth: maxTreeDepth,
             metric,
+            warmup_start: warmupStart,
+            coordinates,
             likelihood,
             learn_transforms: learnTransforms,
             time_varying: timeVarying ? { channels: [...timeVarying.channels], knot_every: timeVarying.knotEvery } : null,
@@ -195,7 +216,7 @@ export const fitCommand: CommandSpec = {
           target: panel.target,
           seed,
           parameter_names: model.constrainedNames,
-          unconstrained_names: model.parameterNames,
+          unconstrained_names: coordinates === 'model' ? model.parameterNames : model.sampling.parameterNames,
           package_versions: Object.fromEntries(
             ['tributary', '@tributary/data', '@tributary/transforms', '@tributary/models', '@tributary/sampler'].map((n) => [n, packageVersion(n)]),
           ),
@@ -391,14 +412,18 @@ async function readText(file: string): Promise<string> {
   }
 }
 
-/** Constrained draws per chain (numDraws × constrainedDim, row-major) in constrainedNames order. */
-export function constrainDraws(model: Model, posterior: Posterior): Float64Array[] {
+/**
+ * Constrained draws per chain (numDraws × constrainedDim, row-major) in constrainedNames order,
+ * from draws in `model.sampling`'s coordinates (or the model's own, `coordinates: 'model'`).
+ */
+export function constrainDraws(model: Model, posterior: Posterior, coordinates: 'sampling' | 'model' = 'sampling'): Float64Array[] {
+  const map = coordinates === 'model' ? model : model.sampling;
   const dim = posterior.dim;
   const cdim = model.constrainedDim;
   return posterior.draws.map((chain) => {
     const out = new Float64Array(posterior.numDraws * cdim);
     for (let i = 0; i < posterior.numDraws; i++) {
-      model.constrain(chain.subarray(i * dim, (i + 1) * dim), out.subarray(i * cdim, (i + 1) * cdim));
+      map.constrain(chain.subarray(i * dim, (i + 1) * dim), out.subarray(i * cdim, (i + 1) * cdim));
     }
     return out;
   });

@@ -69,7 +69,7 @@ class PriorConstants {
   }
 }
 
-abstract class CoefficientTerm implements Term {
+export abstract class CoefficientTerm implements Term {
   protected readonly o: UnconstrainedOffsets;
   protected readonly pr: PriorConstants;
   /** Columns of the first control and the first media coefficient in b. */
@@ -91,6 +91,10 @@ abstract class CoefficientTerm implements Term {
 
   abstract forward(theta: Float64Array, grad: Float64Array, s: Scratch): number;
   abstract backward(theta: Float64Array, grad: Float64Array, s: Scratch): void;
+  /** The coefficient map θ → B (numSets × P), without priors; forward calls it. */
+  abstract fillCoefficients(theta: Float64Array, B: Float64Array): void;
+  /** Adds (∂B/∂θ)ᵀ·gB to grad (the pullback of fillCoefficients at θ, with B its output). */
+  abstract pullbackCoefficients(theta: Float64Array, B: Float64Array, gB: Float64Array, grad: Float64Array): void;
 
   /** sigma[s] ~ HalfNormal on the log scale (all kinds). */
   protected sigmaPriors(theta: Float64Array, grad: Float64Array, s: Scratch, count: number): number {
@@ -119,40 +123,22 @@ export class HierarchicalTerm extends CoefficientTerm {
   }
 
   forward(theta: Float64Array, grad: Float64Array, s: Scratch): number {
-    const { G, C, P, K } = this.data;
+    const { G, C } = this.data;
     const o = this.o;
     const pr = this.pr;
-    const B = s.B;
-    const control0 = this.control0;
-    const media0 = this.media0;
     let lp = normalPrior(theta, grad, o.alphaMu, pr.alphaM, pr.alphaS);
     lp += halfNormalLog(theta, grad, o.alphaSigma, pr.alphaSigma);
-    const amu = theta[o.alphaMu]!;
-    const asig = Math.exp(theta[o.alphaSigma]!);
     for (let g = 0; g < G; g++) {
       const zg = theta[o.alphaZ + g]!;
       lp -= 0.5 * zg * zg;
       grad[o.alphaZ + g]! -= zg;
-      B[g * P + INTERCEPT_COLUMN] = amu + asig * zg;
     }
-    for (let g = 0; g < G; g++) {
-      lp += normalPrior(theta, grad, o.delta + g, pr.deltaM, pr.deltaS);
-      B[g * P + TREND_COLUMN] = theta[o.delta + g]!;
-    }
-    for (let k = 0; k < FOURIER_TERMS; k++) {
-      lp += normalPrior(theta, grad, o.gamma + k, pr.gammaM, pr.gammaS);
-      const gk = theta[o.gamma + k]!;
-      for (let g = 0; g < G; g++) B[g * P + FOURIER_COLUMN + k] = gk;
-    }
-    for (let j = 0; j < K; j++) {
-      lp += normalPrior(theta, grad, o.gammaControl + j, pr.ctrlM, pr.ctrlS);
-      const gj = theta[o.gammaControl + j]!;
-      for (let g = 0; g < G; g++) B[g * P + control0 + j] = gj;
-    }
+    for (let g = 0; g < G; g++) lp += normalPrior(theta, grad, o.delta + g, pr.deltaM, pr.deltaS);
+    for (let k = 0; k < FOURIER_TERMS; k++) lp += normalPrior(theta, grad, o.gamma + k, pr.gammaM, pr.gammaS);
+    for (let j = 0; j < this.data.K; j++) lp += normalPrior(theta, grad, o.gammaControl + j, pr.ctrlM, pr.ctrlS);
     for (let c = 0; c < C; c++) {
       lp += normalPrior(theta, grad, o.betaLogMu + c, this.betaMean[c]!, this.betaSd[c]!);
       lp += halfNormalLog(theta, grad, o.betaSigma + c, pr.betaSigma);
-      this.betaSigma[c] = Math.exp(theta[o.betaSigma + c]!);
     }
     for (let g = 0; g < G; g++) {
       for (let c = 0; c < C; c++) {
@@ -160,18 +146,40 @@ export class HierarchicalTerm extends CoefficientTerm {
         const zgc = theta[i]!;
         lp -= 0.5 * zgc * zgc;
         grad[i]! -= zgc;
-        B[g * P + media0 + c] = Math.exp(theta[o.betaLogMu + c]! + this.betaSigma[c]! * zgc);
       }
     }
+    this.fillCoefficients(theta, s.B);
     lp += this.sigmaPriors(theta, grad, s, G);
     return lp;
   }
 
-  backward(theta: Float64Array, grad: Float64Array, s: Scratch): void {
+  fillCoefficients(theta: Float64Array, B: Float64Array): void {
     const { G, C, P, K } = this.data;
     const o = this.o;
-    const B = s.B;
-    const gB = s.gB;
+    const control0 = this.control0;
+    const media0 = this.media0;
+    const amu = theta[o.alphaMu]!;
+    const asig = Math.exp(theta[o.alphaSigma]!);
+    for (let c = 0; c < C; c++) this.betaSigma[c] = Math.exp(theta[o.betaSigma + c]!);
+    for (let g = 0; g < G; g++) {
+      const bo = g * P;
+      B[bo + INTERCEPT_COLUMN] = amu + asig * theta[o.alphaZ + g]!;
+      B[bo + TREND_COLUMN] = theta[o.delta + g]!;
+      for (let k = 0; k < FOURIER_TERMS; k++) B[bo + FOURIER_COLUMN + k] = theta[o.gamma + k]!;
+      for (let j = 0; j < K; j++) B[bo + control0 + j] = theta[o.gammaControl + j]!;
+      for (let c = 0; c < C; c++) B[bo + media0 + c] = Math.exp(theta[o.betaLogMu + c]! + this.betaSigma[c]! * theta[o.betaZ + g * C + c]!);
+    }
+  }
+
+  backward(theta: Float64Array, grad: Float64Array, s: Scratch): void {
+    this.pullbackCoefficients(theta, s.B, s.gB, grad);
+    const o = this.o;
+    for (let g = 0; g < this.data.G; g++) grad[o.sigma + g]! += s.gLogSig[g]!;
+  }
+
+  pullbackCoefficients(theta: Float64Array, B: Float64Array, gB: Float64Array, grad: Float64Array): void {
+    const { G, C, P, K } = this.data;
+    const o = this.o;
     const control0 = this.control0;
     const media0 = this.media0;
     const asig = Math.exp(theta[o.alphaSigma]!);
@@ -195,7 +203,6 @@ export class HierarchicalTerm extends CoefficientTerm {
         grad[i]! += gb * sd;
         grad[o.betaSigma + c]! += gb * sd * theta[i]!;
       }
-      grad[o.sigma + g]! += s.gLogSig[g]!;
     }
     grad[o.alphaMu]! += gAmu;
     grad[o.alphaSigma]! += gAsig;
@@ -205,44 +212,49 @@ export class HierarchicalTerm extends CoefficientTerm {
 /** Unpooled (S = G sets) and pooled (S = 1): every coefficient is a primary parameter. */
 export class FlatTerm extends CoefficientTerm {
   forward(theta: Float64Array, grad: Float64Array, s: Scratch): number {
-    const { C, P, K, numSets: S } = this.data;
+    const { C, K, numSets: S } = this.data;
     const o = this.o;
     const pr = this.pr;
-    const B = s.B;
-    const control0 = this.control0;
-    const media0 = this.media0;
     let lp = 0;
     for (let k = 0; k < S; k++) {
-      const bo = k * P;
       lp += normalPrior(theta, grad, o.alpha + k, pr.alphaM, pr.alphaS);
-      B[bo + INTERCEPT_COLUMN] = theta[o.alpha + k]!;
       lp += normalPrior(theta, grad, o.delta + k, pr.deltaM, pr.deltaS);
-      B[bo + TREND_COLUMN] = theta[o.delta + k]!;
-      for (let f = 0; f < FOURIER_TERMS; f++) {
-        const i = o.gamma + k * FOURIER_TERMS + f;
-        lp += normalPrior(theta, grad, i, pr.gammaM, pr.gammaS);
-        B[bo + FOURIER_COLUMN + f] = theta[i]!;
-      }
-      for (let j = 0; j < K; j++) {
-        const i = o.gammaControl + k * K + j;
-        lp += normalPrior(theta, grad, i, pr.ctrlM, pr.ctrlS);
-        B[bo + control0 + j] = theta[i]!;
-      }
+      for (let f = 0; f < FOURIER_TERMS; f++) lp += normalPrior(theta, grad, o.gamma + k * FOURIER_TERMS + f, pr.gammaM, pr.gammaS);
+      for (let j = 0; j < K; j++) lp += normalPrior(theta, grad, o.gammaControl + k * K + j, pr.ctrlM, pr.ctrlS);
       for (let c = 0; c < C; c++) {
         const i = o.betaLog + k * C + c;
         lp += normalPrior(theta, grad, i, this.betaMean[k * C + c]!, this.betaSd[k * C + c]!);
-        B[bo + media0 + c] = Math.exp(theta[i]!);
       }
     }
+    this.fillCoefficients(theta, s.B);
     lp += this.sigmaPriors(theta, grad, s, S);
     return lp;
   }
 
-  backward(_theta: Float64Array, grad: Float64Array, s: Scratch): void {
+  fillCoefficients(theta: Float64Array, B: Float64Array): void {
     const { C, P, K, numSets: S } = this.data;
     const o = this.o;
-    const B = s.B;
-    const gB = s.gB;
+    const control0 = this.control0;
+    const media0 = this.media0;
+    for (let k = 0; k < S; k++) {
+      const bo = k * P;
+      B[bo + INTERCEPT_COLUMN] = theta[o.alpha + k]!;
+      B[bo + TREND_COLUMN] = theta[o.delta + k]!;
+      for (let f = 0; f < FOURIER_TERMS; f++) B[bo + FOURIER_COLUMN + f] = theta[o.gamma + k * FOURIER_TERMS + f]!;
+      for (let j = 0; j < K; j++) B[bo + control0 + j] = theta[o.gammaControl + k * K + j]!;
+      for (let c = 0; c < C; c++) B[bo + media0 + c] = Math.exp(theta[o.betaLog + k * C + c]!);
+    }
+  }
+
+  backward(theta: Float64Array, grad: Float64Array, s: Scratch): void {
+    this.pullbackCoefficients(theta, s.B, s.gB, grad);
+    const o = this.o;
+    for (let k = 0; k < this.data.numSets; k++) grad[o.sigma + k]! += s.gLogSig[k]!;
+  }
+
+  pullbackCoefficients(_theta: Float64Array, B: Float64Array, gB: Float64Array, grad: Float64Array): void {
+    const { C, P, K, numSets: S } = this.data;
+    const o = this.o;
     const control0 = this.control0;
     const media0 = this.media0;
     for (let k = 0; k < S; k++) {
@@ -252,7 +264,6 @@ export class FlatTerm extends CoefficientTerm {
       for (let f = 0; f < FOURIER_TERMS; f++) grad[o.gamma + k * FOURIER_TERMS + f]! += gB[bo + FOURIER_COLUMN + f]!;
       for (let j = 0; j < K; j++) grad[o.gammaControl + k * K + j]! += gB[bo + control0 + j]!;
       for (let c = 0; c < C; c++) grad[o.betaLog + k * C + c]! += gB[bo + media0 + c]! * B[bo + media0 + c]!;
-      grad[o.sigma + k]! += s.gLogSig[k]!;
     }
   }
 }
