@@ -9,14 +9,16 @@
  * `evaluateResults` visits the draws once for all of them.
  *
  * HDIs are `@tributary/sampler`'s `hdi` (ArviZ's definition: the narrowest interval holding 94%
- * of the pooled draws). A market-channel without spend has NaN ROAS (no HDI).
+ * of the pooled draws), computed on draws sorted by summary.ts's radix argsort (the same sorted
+ * values, so the same interval). A market-channel without spend has NaN ROAS (no HDI).
  */
 import type { Panel } from '@tributary/data';
 import type { Model } from '@tributary/models';
-import { DEFAULT_HDI_PROB, hdi } from '@tributary/sampler';
+import { DEFAULT_HDI_PROB } from '@tributary/sampler';
 import { buildLogLikelihoodMatrix, type LogLikelihoodMatrix } from './loo.js';
 import { mean, sd } from './numerics.js';
 import { passWith, type DrawPass } from './draw-pass.js';
+import { hdiOfSorted, sortAscending } from './summary.js';
 import type { FittedModel } from './rebuild.js';
 import type { ResultsFolder } from './results.js';
 
@@ -32,7 +34,7 @@ export function summarizeDraws(x: Float64Array, prob = DEFAULT_HDI_PROB): Interv
   let finite = true;
   for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) finite = false;
   if (!finite || x.length === 0) return { mean: NaN, sd: NaN, hdiLow: NaN, hdiHigh: NaN };
-  const h = hdi([x], prob);
+  const h = hdiOfSorted(sortAscending(x), prob);
   return { mean: mean(x), sd: sd(x), hdiLow: h.lower, hdiHigh: h.upper };
 }
 

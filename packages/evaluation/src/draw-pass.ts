@@ -104,6 +104,12 @@ export interface PassSplit {
    * the rare observations the counts cannot decide) instead of the observation-major `yRep`.
    */
   readonly coverage?: { readonly counts: CoverageCounts; drawMajorYRep?: Float64Array };
+  /**
+   * The spend totals of the model's data (`spendTotals(panel)`, G × C): ROAS is then computed as
+   * `DrawView.roas` does — the channel contribution over the spend, NaN without spend — from the
+   * contributions the pass reads anyway, instead of calling `roas`, which recomputes them.
+   */
+  readonly spendTotal?: Float64Array;
 }
 
 /** Draws per block of `PassSplit.claim` (a tile of the observation-major stores). */
@@ -153,6 +159,8 @@ export function makePass(results: ResultsFolder, model: Model, options: DrawPass
   const counts = coverage?.counts;
   const uniform = rng0 ? () => rng0.uniform() : () => NaN;
   const everyDraw = parts.ppc || muSum !== undefined;
+  const spend = split.spendTotal;
+  if (spend && spend.length !== G * C) invalidArgument(`makePass: spendTotal has ${spend.length} values, expected ${G * C}`);
   let owned = true;
 
   forEachDraw(results, (draw, _c, _i, s) => {
@@ -161,11 +169,21 @@ export function makePass(results: ResultsFolder, model: Model, options: DrawPass
     if (!owned && !everyDraw) return;
     const view = model.loadDraw(draw);
     if (owned && roas && mroas && contrib) {
-      view.roas(bufGC);
-      for (let k = 0; k < G * C; k++) roas[k * S + s] = bufGC[k]!;
+      const ct = view.contributions();
+      if (spend) {
+        for (let g = 0; g < G; g++) {
+          const ch = ct.channels[g]!;
+          for (let c = 0; c < C; c++) {
+            const total = spend[g * C + c]!;
+            roas[(g * C + c) * S + s] = total > 0 ? ch[c]! / total : NaN;
+          }
+        }
+      } else {
+        view.roas(bufGC);
+        for (let k = 0; k < G * C; k++) roas[k * S + s] = bufGC[k]!;
+      }
       view.marginalRoas(bufGC);
       for (let k = 0; k < G * C; k++) mroas[k * S + s] = bufGC[k]!;
-      const ct = view.contributions();
       for (let g = 0; g < G; g++) {
         const base = g * NC;
         contrib[(base + 0) * S + s] = ct.baseline[g]!;

@@ -3,13 +3,14 @@
  * stability, posterior predictive checks, PSIS-LOO, failure-mode indicators and (with a
  * ground truth) recovery. `evaluateFolder(dir)` loads the folder and rebuilds the model first.
  * Every per-draw quantity comes from one pass over the draws (`passOverDraws`: one
- * `model.loadDraw` per draw).
+ * `model.loadDraw` per draw); `evaluateFolder` and `evaluateResultsParallel` share the work with
+ * a worker thread (parallel.ts), with the same numbers.
  */
 import { resolve } from 'node:path';
 import type { ModelKind } from '@tributary/models';
 import type { SummaryRow } from '@tributary/sampler';
-import { liftTestChecks, summarizeDerived, pointwiseLogLikelihood, type ContributionRow, type DerivedSummary, type LiftTestCheck, type RoasRow } from './derived.js';
-import { passOverDraws, type DrawPass } from './draw-pass.js';
+import { liftTestChecks, pointwiseLogLikelihood, spendTotals, summarizeDerived, type ContributionRow, type DerivedSummary, type LiftTestCheck, type RoasRow } from './derived.js';
+import { makePass, type DrawPass } from './draw-pass.js';
 import { diagnoseResults, summarizeResults, type DiagnosticsReport } from './diagnostics.js';
 import { failureModes, residualAutocorrelation, type FailureIndicator, type ResidualAutocorrelation } from './failure-modes.js';
 import { psisLooWithRelativeEff, type LooResult } from './loo.js';
@@ -18,7 +19,7 @@ import { rebuildModel, type FittedModel } from './rebuild.js';
 import { loadGroundTruth, recoverGroundTruth, type GroundTruth, type RecoveryReport } from './recovery.js';
 import { invalidArgument } from './errors.js';
 import { defaultThreads, evaluationPartsWithWorker, EvaluationWorker } from './parallel.js';
-import { loadResults, type ResultsFolder } from './results.js';
+import { loadResults, loadResultsInto, type ResultsFolder } from './results.js';
 import { computeShrinkage, roasStability, shrinkageByMarket, type ShrinkageRow, type StabilityRow } from './shrinkage.js';
 
 export interface EvaluationReport {
@@ -64,13 +65,12 @@ export interface EvaluateOptions {
 export function evaluateResults(results: ResultsFolder, fitted: FittedModel, options: EvaluateOptions = {}): EvaluationReport {
   const summary = summarizeResults(results);
   // One pass over the draws, one model.loadDraw per draw, for every per-draw quantity.
-  const pass = passOverDraws(results, fitted.model, {
-    derived: true,
-    ppc: true,
-    logLik: true,
-    liftTests: true,
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-  });
+  const pass = makePass(
+    results,
+    fitted.model,
+    { derived: true, ppc: true, logLik: true, liftTests: true, ...(options.seed === undefined ? {} : { seed: options.seed }) },
+    { spendTotal: spendTotals(fitted.panel) },
+  );
   const derived = summarizeDerived(results, fitted, { pass });
   const ppc = posteriorPredictiveChecks(results, fitted, { pass });
   const loo = psisLooWithRelativeEff(pointwiseLogLikelihood(results, fitted.model, { pass }));
@@ -169,7 +169,8 @@ export async function evaluateFolder(dir: string, options: EvaluateFolderOptions
   const threads = resolveThreads(options.threads);
   const worker = threads >= 2 ? new EvaluationWorker({ dir: resolve(dir), dataFile: options.dataFile === undefined ? undefined : resolve(options.dataFile) }) : undefined;
   try {
-    const results = await loadResults(dir);
+    // with a worker, the draws go to shared memory: it reads them without a copy
+    const results = worker ? await loadResultsInto(dir, (n) => new Float64Array(new SharedArrayBuffer(8 * n))) : await loadResults(dir);
     const fitted = await rebuildModel(results, options.dataFile === undefined ? {} : { dataFile: options.dataFile });
     const truth = options.truthFile === undefined ? undefined : await loadGroundTruth(options.truthFile);
     const evaluateOptions: EvaluateOptions = {

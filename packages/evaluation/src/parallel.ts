@@ -31,7 +31,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { TributaryError } from '@tributary/data';
 import { MODEL_MODULE_URL } from '@tributary/models';
 import type { SummaryRow } from '@tributary/sampler';
-import { summarizeDerived, type DerivedSummary } from './derived.js';
+import { spendTotals, summarizeDerived, type DerivedSummary } from './derived.js';
 import { makePass, PASS_BLOCK, type DrawPass, type PassOutputs } from './draw-pass.js';
 import { EvaluationError, type EvaluationErrorCode } from './errors.js';
 import type { EvaluationParts } from './evaluate.js';
@@ -286,7 +286,7 @@ export async function evaluationPartsWithWorker(worker: EvaluationWorker, result
   };
   const parts = { derived: true, logLik: true, liftTests: true } as const;
   const replies = worker.start({ type: 'start', numChains: results.numChains, numDraws: results.numDraws, draws: results.draws, seed, work });
-  const mainPass = makePass(results, model, parts, { into: work.outputs, muSum: false, claim: claimBlock(work, BY_MAIN) });
+  const mainPass = makePass(results, model, parts, { into: work.outputs, muSum: false, claim: claimBlock(work, BY_MAIN), spendTotal: spendTotals(fitted.panel) });
   Atomics.store(work.control, MAIN_PASS_DONE, 1);
   Atomics.notify(work.control, MAIN_PASS_DONE);
   // the derived summaries need every block and the worker's μ sum: made as soon as the worker's

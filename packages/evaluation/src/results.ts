@@ -180,7 +180,7 @@ interface ParsedTable {
  * order, the same D for every chain, every cell a finite number. `what` names the values in the
  * message for a non-finite cell ("draws", "sampler statistics").
  */
-function parseChainTable(text: string, file: string, what: string): ParsedTable {
+function parseChainTable(text: string, file: string, what: string, alloc: (length: number) => Float64Array = (n) => new Float64Array(n)): ParsedTable {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const header = splitCsvLine((lines[0] ?? '').replace(/\r$/, '').replace(/^\uFEFF/, ''));
@@ -258,7 +258,9 @@ function parseChainTable(text: string, file: string, what: string): ParsedTable 
         file,
       });
     }
-    chains.push(values.slice(chainStart[k]! * dim, chainStart[k + 1]! * dim));
+    const chain = alloc((chainStart[k + 1]! - chainStart[k]!) * dim);
+    chain.set(values.subarray(chainStart[k]! * dim, chainStart[k + 1]! * dim));
+    chains.push(chain);
   }
   return { names, chains, numDraws };
 }
@@ -316,10 +318,18 @@ export async function loadManifest(dir: string): Promise<ResultsManifest> {
  * `EvaluationError` (`RESULTS_NOT_FOUND`, `RESULTS_INVALID`) naming the file and line.
  */
 export async function loadResults(dir: string): Promise<ResultsFolder> {
+  return loadResultsInto(dir, (n) => new Float64Array(n));
+}
+
+/**
+ * `loadResults` with each chain's draws in an array from `alloc` (on a SharedArrayBuffer, the
+ * evaluation's worker thread reads them without a copy: parallel.ts).
+ */
+export async function loadResultsInto(dir: string, alloc: (length: number) => Float64Array): Promise<ResultsFolder> {
   const abs = resolve(dir);
   const manifest = await loadManifest(abs);
   const drawsFile = join(abs, DRAWS_FILE);
-  const draws = parseChainTable(await readText(drawsFile, 'the posterior draws'), drawsFile, 'draws');
+  const draws = parseChainTable(await readText(drawsFile, 'the posterior draws'), drawsFile, 'draws', alloc);
   const expected = manifest.parameter_names;
   if (draws.names.length !== expected.length || draws.names.some((n, i) => n !== expected[i])) {
     const i = draws.names.findIndex((n, k) => n !== expected[k]);

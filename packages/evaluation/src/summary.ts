@@ -28,7 +28,7 @@
  * constant or non-finite draw (posterior's NA rules) — are handed to the sampler's `summarize`
  * itself, which is exact for them.
  */
-import { DEFAULT_HDI_PROB, hdi, qnorm, summarize, type SummaryRow } from '@tributary/sampler';
+import { DEFAULT_HDI_PROB, hdi, qnorm, summarize, type Interval, type SummaryRow } from '@tributary/sampler';
 import { invalidArgument } from './errors.js';
 import { EssScratch } from './ess.js';
 import { mean, quantileSorted } from './numerics.js';
@@ -145,7 +145,7 @@ class SummaryScratch {
       ss += d * d;
     }
     const sd = Math.sqrt(ss / (s - 1));
-    const interval = hdi([sorted], hdiProb); // ArviZ's HDI (its sort of sorted draws is cheap)
+    const interval = hdiOfSorted(sorted, hdiProb);
 
     const essMean = this.essOf(x);
     // mcse_sd (posterior 1.4.0): squared deviations and their squares around the pooled mean
@@ -283,6 +283,40 @@ function medianOfSorted(sorted: Float64Array): number {
   if (n % 2 === 1) return sorted[half - 1]!;
   return (sorted[half - 1]! + sorted[half]!) / 2;
 }
+
+/**
+ * ArviZ's highest density interval of ascending draws (what `@tributary/sampler`'s `hdi` computes
+ * after sorting a copy — its `hdiSorted` is not exported): the narrowest [x(i), x(i + ⌊p·n⌋)],
+ * the first on ties. Finite draws; an invalid `prob` gets the sampler's error.
+ */
+export function hdiOfSorted(sorted: Float64Array, prob: number): Interval {
+  if (!(prob > 0 && prob < 1)) return hdi([sorted], prob);
+  const n = sorted.length;
+  const inc = Math.floor(prob * n);
+  let best = 0;
+  let bestWidth = Infinity;
+  for (let i = 0; i + inc < n; i++) {
+    const width = sorted[i + inc]! - sorted[i]!;
+    if (width < bestWidth) {
+      bestWidth = width;
+      best = i;
+    }
+  }
+  return n - inc > 0 ? { lower: sorted[best]!, upper: sorted[best + inc]! } : { lower: NaN, upper: NaN };
+}
+
+/** x ascending (−0 before 0, as a typed-array sort), by the radix argsort, into `out`. */
+export function sortAscending(x: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array {
+  let sorter = sorters.get(x.length);
+  if (!sorter) {
+    sorter = new Argsort(x.length);
+    sorters.set(x.length, sorter);
+  }
+  const order = sorter.sort(x);
+  for (let k = 0; k < x.length; k++) out[k] = x[order[k]!]!;
+  return out;
+}
+const sorters = new Map<number, Argsort>();
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 

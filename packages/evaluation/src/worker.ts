@@ -5,6 +5,7 @@
  * predictive checks, and takes chunks of the summary and PSIS-LOO work.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { spendTotals } from './derived.js';
 import { makePass } from './draw-pass.js';
 import { BY_WORKER, claimBlock, runChunks, serializeError, waitForMainPass, type WorkerInit, type WorkerReply, type WorkerStart } from './parallel.js';
 import { CoverageCounts, predictiveChecks } from './ppc.js';
@@ -41,7 +42,7 @@ if (port !== null) {
         const seed = start.seed === undefined ? {} : { seed: start.seed };
         const { work } = start;
         const coverage: { counts: CoverageCounts; drawMajorYRep?: Float64Array } = { counts: new CoverageCounts(fitted.panel.y) };
-        const pass = makePass(results, fitted.model, { ppc: true, derived: true, logLik: true, liftTests: true, ...seed }, { into: work.outputs, muSum: true, claim: claimBlock(work, BY_WORKER), coverage });
+        const pass = makePass(results, fitted.model, { ppc: true, derived: true, logLik: true, liftTests: true, ...seed }, { into: work.outputs, muSum: true, claim: claimBlock(work, BY_WORKER), coverage, spendTotal: spendTotals(fitted.panel) });
         port.postMessage({ type: 'pass', muSum: pass.muSum! } satisfies WorkerReply);
         // the checks from the counts taken in the pass (y_rep of an undecided observation gathered from the draw-major copy)
         const S = pass.numDraws;

@@ -4,8 +4,8 @@
 // make their own.
 import { buildRng } from '@tributary/sampler';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { liftTestChecks, pointwiseLogLikelihood, summarizeDerived } from '../src/derived.js';
-import { passOverDraws } from '../src/draw-pass.js';
+import { liftTestChecks, pointwiseLogLikelihood, spendTotals, summarizeDerived } from '../src/derived.js';
+import { makePass, passOverDraws } from '../src/draw-pass.js';
 import { EvaluationError } from '../src/errors.js';
 import { evaluateResults } from '../src/evaluate.js';
 import { posteriorPredictiveChecks } from '../src/ppc.js';
@@ -69,6 +69,14 @@ describe('passOverDraws', () => {
     });
     expect(pass.muSum).toEqual(muSum);
     expect(pass.liftPredictions).toBeUndefined();
+  });
+
+  it('computes ROAS from the contributions and the spend totals exactly as DrawView.roas', () => {
+    const { model } = fitted;
+    const plain = passOverDraws(results, model, { derived: true });
+    const shortcut = makePass(results, model, { derived: true }, { spendTotal: spendTotals(fitted.panel) });
+    expect(Array.from(shortcut.roas!)).toEqual(Array.from(plain.roas!));
+    expect(Array.from(shortcut.contributions!)).toEqual(Array.from(plain.contributions!));
   });
 
   it('feeds the summaries the same numbers as their own passes', () => {

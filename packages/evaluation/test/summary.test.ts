@@ -4,11 +4,11 @@
 // slowly (the FFT fallback), have ties, −0 and 0, two symmetric values (constant folded draws),
 // constant or non-finite draws and odd chain lengths (the exact path). Also the radix argsort
 // against a stable comparison sort.
-import { buildRng, summarize, type SummaryRow } from '@tributary/sampler';
+import { buildRng, hdi, summarize, type SummaryRow } from '@tributary/sampler';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DIRECT_LAG_LIMIT, EssScratch } from '../src/ess.js';
-import { Argsort, summarizeParameters } from '../src/summary.js';
+import { Argsort, hdiOfSorted, sortAscending, summarizeParameters } from '../src/summary.js';
 
 const COLUMNS = ['mean', 'sd', 'hdiLower', 'hdiUpper', 'mcseMean', 'mcseSd', 'essBulk', 'essTail', 'rHat'] as const;
 
@@ -114,6 +114,22 @@ describe('summarizeParameters', () => {
     // τ of an AR(1) with φ = 0.99 is about (1 + φ) / (1 − φ) = 199
     expect(ess).toBeGreaterThan(4);
     expect(ess).toBeLessThan(200);
+  });
+});
+
+describe('hdiOfSorted(sortAscending(x))', () => {
+  it('is the sampler hdi of x, ties, −0 and short vectors included', () => {
+    const value = fc.oneof(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.constantFrom(0, -0, 1, 2.5));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 300 }), fc.constantFrom(0.5, 0.89, 0.94, 0.999), (xs, prob) => {
+        const x = Float64Array.from(xs);
+        const want = hdi([x], prob);
+        const got = hdiOfSorted(sortAscending(x), prob);
+        expect(Object.is(got.lower, want.lower) && Object.is(got.upper, want.upper), `${got.lower} ${got.upper} vs ${want.lower} ${want.upper}`).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+    expect(() => hdiOfSorted(Float64Array.from([1, 2]), 1)).toThrow(/hdiProb/);
   });
 });
 
