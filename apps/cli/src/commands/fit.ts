@@ -221,7 +221,7 @@ export const fitCommand: CommandSpec = {
             ['tributary', '@tributary/data', '@tributary/transforms', '@tributary/models', '@tributary/sampler'].map((n) => [n, packageVersion(n)]),
           ),
           node_version: process.version,
-          adaptation: { step_size: posterior.stepSize },
+          adaptation: { step_size: posterior.stepSize, gradient_evaluations: posterior.numGradientEvaluations },
         };
         // The same checks, thresholds and remedies as `tributary evaluate`, on the folder as it
         // will be read back (parseManifest also proves the manifest is loadable).
