@@ -54,10 +54,43 @@ describe('tributary generate', () => {
     expect(mult.trimEnd().split('\n')).toHaveLength(105);
   });
 
+  it('generates a geo panel of the given size that validates', async () => {
+    const out = await tempDir();
+    const res = await run(['generate', '--scenario', 'geo', '--markets', '12', '--weeks', '20', '--channels', '3', '--out', 'g'], out);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const text = await readFile(join(out, 'g', 'geo_marketing.csv'), 'utf8');
+    expect(text.split('\n')[0]).toBe('date,country,channel_01_spend,channel_02_spend,channel_03_spend,streaming_revenue');
+    expect(text.trimEnd().split('\n')).toHaveLength(1 + 12 * 20);
+    const truth = JSON.parse(await readFile(join(out, 'g', 'ground_truth.json'), 'utf8'));
+    expect(truth.scenario).toBe('geo');
+    expect(truth.markets).toHaveLength(12);
+    expect(Object.keys(truth.derived).filter((k: string) => k.startsWith('roas['))).toHaveLength(36);
+    const valid = await run(['validate', 'g/geo_marketing.csv'], out);
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toContain('geo_012');
+  });
+
+  it('checks the geo size flags: range named, and only with --scenario geo', async () => {
+    const out = await tempDir();
+    const cases: [string[], string][] = [
+      [['--scenario', 'geo', '--markets', '1'], '--markets must be an integer from 2 to 1000, got "1"'],
+      [['--scenario', 'geo', '--weeks', '600'], '--weeks must be an integer from 8 to 520'],
+      [['--scenario', 'geo', '--channels', 'ten'], '--channels must be an integer from 1 to 99'],
+      [['--scenario', 'volta', '--markets', '200'], '--markets applies to --scenario geo only'],
+    ];
+    for (const [flags, message] of cases) {
+      const res = await run(['generate', ...flags, '--out', 'x'], out);
+      expect(res.code, flags.join(' ')).toBe(2);
+      expect(res.stderr).toContain(message);
+    }
+  });
+
   it('lists every scenario in --help', async () => {
     const help = await run(['generate', '--help'], dir);
     expect(help.code).toBe(0);
-    for (const name of ['volta', 'divergent', 'biased', 'drift']) expect(help.stdout).toContain(name);
+    for (const name of ['volta', 'divergent', 'biased', 'drift', 'geo']) expect(help.stdout).toContain(name);
+    expect(help.stdout).toContain('--markets M');
     expect(help.stdout).toContain('lift_tests.csv');
   });
 

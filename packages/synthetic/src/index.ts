@@ -15,6 +15,9 @@ export { validateScenarioConfig } from './config.js';
 export type { ConfounderTruth, DriftTruth, GeneratedScenario, GroundTruth, MarketTruth, SyntheticRow } from './generate.js';
 export { formatCsv, formatGroundTruth, generateScenario } from './generate.js';
 
+export type { GeoOptions } from './geo.js';
+export { GEO_LIMITS, geoScenario } from './geo.js';
+
 export type { ScenarioName } from './presets.js';
 export { isScenarioName, listScenarios, scenarioPreset, SCENARIOS } from './presets.js';
 

@@ -3,9 +3,10 @@
 // parameters are drawn from them by generateScenario.
 import type { ChannelConfig, MarketConfig, ScenarioConfig } from './config.js';
 import { ScenarioConfigError } from './errors.js';
+import { geoScenario } from './geo.js';
 
 /** Names of the built-in scenarios. */
-export type ScenarioName = 'volta' | 'divergent' | 'biased' | 'drift';
+export type ScenarioName = 'volta' | 'divergent' | 'biased' | 'drift' | 'geo';
 
 /**
  * VOLTA markets: weekly revenue levels (EUR) and history lengths; all end on the same week. The
@@ -131,6 +132,8 @@ export const SCENARIOS: Readonly<Record<ScenarioName, ScenarioConfig>> = deepFre
   divergent: DIVERGENT,
   biased: BIASED,
   drift: DRIFT,
+  // 40 markets × 156 weeks × 5 channels (Meridian's geo layout); other sizes: geoScenario().
+  geo: geoScenario(),
 });
 
 /**

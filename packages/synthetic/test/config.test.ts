@@ -25,8 +25,8 @@ function problemsOf(config: ScenarioConfig): readonly string[] {
 }
 
 describe('presets', () => {
-  it('lists volta, divergent, biased and drift, all valid', () => {
-    expect(listScenarios()).toEqual(['volta', 'divergent', 'biased', 'drift']);
+  it('lists volta, divergent, biased, drift and geo, all valid', () => {
+    expect(listScenarios()).toEqual(['volta', 'divergent', 'biased', 'drift', 'geo']);
     for (const name of listScenarios()) {
       expect(isScenarioName(name)).toBe(true);
       if (isScenarioName(name)) expect(problemsOf(scenarioPreset(name))).toEqual([]);

@@ -5,6 +5,7 @@ describe('public surface', () => {
   it('exports exactly these names (change on purpose, then update the snapshot)', () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
+        "GEO_LIMITS",
         "GROUND_TRUTH_FILE",
         "LIFT_TESTS_FILE",
         "LIFT_TEST_COLUMNS",
@@ -16,6 +17,7 @@ describe('public surface', () => {
         "formatGroundTruth",
         "formatLiftTests",
         "generateScenario",
+        "geoScenario",
         "isScenarioName",
         "listScenarios",
         "scenarioCsvFileName",
