@@ -15,9 +15,12 @@ it('exports exactly the documented names', () => {
     'buildModel',
     'buildModelFromSpec',
     'buildSamplingTargetFromSpec',
+    'coordinatePriors',
+    'drawCoordinate',
     'loadPriors',
     'modelWorkerTarget',
     'parsePriors',
+    'priorDraw',
     'resolvePriors',
     'transformSpecs',
   ]);
