@@ -5,11 +5,14 @@
 //   cd /work/main && pnpm build --output-logs=errors-only
 //   node packages/evaluation/bench/evaluate-speed.mjs --out /tmp/evalbench            # data + fit + evaluate + report
 //   node packages/evaluation/bench/evaluate-speed.mjs --out /tmp/evalbench --skip-fit # re-time evaluate/report only
+//   … --runs 5 --no-report --phases   # evaluate 5 times (the machine is shared: min and all runs), no report, CPU per phase
 //
 // Prints one JSON line: fit wall seconds (timing.json's wall_seconds and the process's
 // elapsed time), evaluate and report wall seconds, CPU seconds (user + system, /usr/bin/time)
-// of each command, evaluate / fit (wall) and the load average at the end. `evaluate --json` is saved to
-// OUT/evaluate-<label>.json so two builds can be compared for identical output.
+// of each command, evaluate / fit (wall; the fastest of --runs evaluations) and the load average
+// at the end. With --phases a second line: CPU seconds per phase on one thread and evaluateFolder
+// on one and two threads (bench/evaluate-phases.mjs). `evaluate --json` is saved to
+// OUT/evaluate-<label>.json so two builds can be compared (bench/json-diff.mjs).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -25,6 +28,9 @@ const { values } = parseArgs({
     out: { type: 'string', default: '/tmp/evalbench' },
     'skip-fit': { type: 'boolean', default: false },
     label: { type: 'string', default: 'run' },
+    runs: { type: 'string', default: '1' },
+    'no-report': { type: 'boolean', default: false },
+    phases: { type: 'boolean', default: false },
     markets: { type: 'string', default: '40' },
     weeks: { type: 'string', default: '156' },
     seed: { type: 'string', default: '42' },
@@ -93,11 +99,16 @@ const timing = existsSync(timingFile)
   ? JSON.parse(readFileSync(timingFile, 'utf8'))
   : JSON.parse(readFileSync(join(results, 'hierarchical', 'manifest.json'), 'utf8')).timing;
 const fitWall = timing?.wall_seconds ?? fitElapsed;
-const ev = seconds(() => run(['evaluate', join(results, 'hierarchical'), '--json']));
-const evCpu = lastCpu;
+const evRuns = [];
+for (let k = 0; k < Math.max(1, Number(values.runs)); k++) {
+  const e = seconds(() => run(['evaluate', join(results, 'hierarchical'), '--json']));
+  evRuns.push({ s: e.s, cpu: lastCpu, r: e.r });
+}
+const ev = evRuns.reduce((a, b) => (b.s < a.s ? b : a));
+const evCpu = ev.cpu;
 writeFileSync(join(out, `evaluate-${values.label}.json`), ev.r);
-const rep = seconds(() => run(['report', results, '--data', csv, '--out', join(out, `report-${values.label}.html`)]));
-const repCpu = lastCpu;
+const rep = values['no-report'] ? { s: null } : seconds(() => run(['report', results, '--data', csv, '--out', join(out, `report-${values.label}.html`)]));
+const repCpu = values['no-report'] ? null : lastCpu;
 console.log(
   JSON.stringify({
     label: values.label,
@@ -107,9 +118,13 @@ console.log(
     fitCpuSeconds: round(fitCpu),
     evaluateSeconds: round(ev.s),
     evaluateCpuSeconds: round(evCpu),
+    evaluateRuns: evRuns.map((e) => ({ seconds: round(e.s), cpuSeconds: round(e.cpu) })),
     reportSeconds: round(rep.s),
     reportCpuSeconds: round(repCpu),
     evaluateOverFit: +(ev.s / fitWall).toFixed(3),
     loadAverage: loadavg().map((x) => +x.toFixed(2)),
   }),
 );
+if (values.phases) {
+  process.stdout.write(execFileSync(process.execPath, [join(here, 'evaluate-phases.mjs'), join(results, 'hierarchical')], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+}

@@ -15,6 +15,14 @@
  * quantity's draws are one contiguous subarray. `summarizeDerived`, `posteriorPredictiveChecks`,
  * `pointwiseLogLikelihood` and `liftTestChecks` accept a pass (option `pass`) instead of making
  * their own; `evaluateResults` makes one pass with every part and feeds all of them.
+ *
+ * `makePass` is the pass with the options the evaluation's own callers use (`PassSplit`): given
+ * the spend totals, ROAS is the channel contribution over the spend — `DrawView.roas`'s
+ * expression on the contributions the pass reads anyway (`roas` would compute them a second
+ * time), bit for bit (test/draw-pass.test.ts); and parallel.ts shares one pass between two threads
+ * by blocks of PASS_BLOCK draws (what must be sequential — the y_rep stream, the μ sum — stays in
+ * one thread; every other value is written at its draw's index by whichever thread claimed the
+ * block), with the predictive coverage counted as y_rep is drawn (ppc.ts `CoverageCounts`).
  */
 import type { Model } from '@tributary/models';
 import { buildRng } from '@tributary/sampler';

@@ -104,6 +104,24 @@ describe('loadResults', () => {
     expect(e.message).toMatch(/draws\.csv: line 4, column .+: "1\.2\.3" is not a number/);
   });
 
+  it('reads decimal cells as Number() does and rejects what the decimal pattern rejects', async () => {
+    for (const cell of ['0x10', '0b1', '0o7', '', ' ', '1_0', '1e', '+', '.', '--1', '1.2e3.4']) {
+      const e = await loadError(await broken('draws.csv', (t) => setCell(t, 5, 'beta[tv_spend]', cell)));
+      expect(e.message).toContain(`draws.csv: line 5, column beta[tv_spend]: "${cell}" is not a number`);
+    }
+    const j = fit.model.constrainedNames.indexOf('beta[tv_spend]');
+    for (const [cell, value] of [
+      [' 1.5 ', 1.5],
+      ['+.5e-3', 0.0005],
+      ['-0', -0],
+      ['7.', 7],
+      ['1E2', 100],
+    ] as const) {
+      const results = await loadResults(await broken('draws.csv', (t) => setCell(t, 5, 'beta[tv_spend]', cell)));
+      expect(Object.is(results.draws[0]![3 * results.names.length + j], value)).toBe(true);
+    }
+  });
+
   it('rejects wrong field counts, chain order, parameter names and inconsistent stats', async () => {
     expect((await loadError(await broken('draws.csv', (t) => t.replace(/\n1,2,([^,\n]*),/, '\n1,2,')))).message).toMatch(/line 3 has \d+ fields, expected/);
     expect((await loadError(await broken('draws.csv', (t) => t.replace(/\n1,3,/, '\n1,4,')))).message).toMatch(/line 4: expected \.chain 1 and \.iteration 3/);
