@@ -11,7 +11,7 @@ import { channelDefaults } from '@tributary/transforms';
 import { formatSummaryCsv, sample, summarize, type Posterior } from '@tributary/sampler';
 import { CliUsageError, intOption, type CommandSpec, type OptionSpec } from '../command.js';
 import { checkOutputLocation, writeDirAtomic } from '../util/atomic.js';
-import { formatDrawsCsv } from '../util/csv.js';
+import { drawsCsvChunks } from '../util/csv.js';
 import { ProgressDisplay } from '../util/progress.js';
 import { cliVersion, packageVersion } from '../util/versions.js';
 import { dataOptions } from './validate.js';
@@ -259,7 +259,7 @@ export const fitCommand: CommandSpec = {
         await writeDirAtomic(dir, 'results', async (tmp) => {
           await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
           await writeFile(join(tmp, 'timing.json'), JSON.stringify(timing, null, 2) + '\n');
-          await writeFile(join(tmp, 'draws.csv'), formatDrawsCsv(constrained, model.constrainedNames));
+          await writeFile(join(tmp, 'draws.csv'), drawsCsvChunks(constrained, model.constrainedNames));
           await writeFile(join(tmp, 'sample_stats.csv'), formatSampleStatsCsv(posterior));
           await writeFile(join(tmp, 'summary.csv'), formatSummaryCsv(summary));
         });
