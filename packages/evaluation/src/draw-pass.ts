@@ -28,7 +28,7 @@ import type { Model } from '@tributary/models';
 import { buildRng } from '@tributary/sampler';
 import { invalidArgument } from './errors.js';
 import { sd } from './numerics.js';
-import type { CoverageCounts } from './ppc.js';
+import type { PassCoverage } from './ppc.js';
 import { forEachDraw } from './rebuild.js';
 import type { ResultsFolder } from './results.js';
 
@@ -111,7 +111,7 @@ export interface PassSplit {
    * keep y_rep draw-major in `drawMajorYRep` (y_rep of observation n in draw s at s · N + n, for
    * the rare observations the counts cannot decide) instead of the observation-major `yRep`.
    */
-  readonly coverage?: { readonly counts: CoverageCounts; drawMajorYRep?: Float64Array };
+  readonly coverage?: PassCoverage;
   /**
    * The spend totals of the model's data (`spendTotals(panel)`, G × C): ROAS is then computed as
    * `DrawView.roas` does — the channel contribution over the spend, NaN without spend — from the

@@ -14,7 +14,7 @@ import { makePass, type DrawPass } from './draw-pass.js';
 import { diagnoseResults, summarizeResults, type DiagnosticsReport } from './diagnostics.js';
 import { failureModes, residualAutocorrelation, type FailureIndicator, type ResidualAutocorrelation } from './failure-modes.js';
 import { psisLooWithRelativeEff, type LooResult } from './loo.js';
-import { posteriorPredictiveChecks, type PpcMarket } from './ppc.js';
+import { countedPredictiveChecks, passCoverage, type PpcMarket } from './ppc.js';
 import { rebuildModel, type FittedModel } from './rebuild.js';
 import { loadGroundTruth, recoverGroundTruth, type GroundTruth, type RecoveryReport } from './recovery.js';
 import { invalidArgument } from './errors.js';
@@ -65,14 +65,16 @@ export interface EvaluateOptions {
 export function evaluateResults(results: ResultsFolder, fitted: FittedModel, options: EvaluateOptions = {}): EvaluationReport {
   const summary = summarizeResults(results);
   // One pass over the draws, one model.loadDraw per draw, for every per-draw quantity.
+  // (the predictive coverage counted as y_rep is drawn, ROAS from the contributions: draw-pass.ts)
+  const coverage = passCoverage(fitted.panel);
   const pass = makePass(
     results,
     fitted.model,
     { derived: true, ppc: true, logLik: true, liftTests: true, ...(options.seed === undefined ? {} : { seed: options.seed }) },
-    { spendTotal: spendTotals(fitted.panel) },
+    { spendTotal: spendTotals(fitted.panel), coverage },
   );
   const derived = summarizeDerived(results, fitted, { pass });
-  const ppc = posteriorPredictiveChecks(results, fitted, { pass });
+  const ppc = countedPredictiveChecks(fitted, pass, coverage);
   const loo = psisLooWithRelativeEff(pointwiseLogLikelihood(results, fitted.model, { pass }));
   return assembleReport(results, fitted, options, { summary, pass, derived, ppc, loo });
 }

@@ -19,6 +19,7 @@
  */
 import type { Panel } from '@tributary/data';
 import type { Model } from '@tributary/models';
+import { invalidArgument } from './errors.js';
 import { quantilesBySelection } from './numerics.js';
 import { PPC_STATS, marketStarts, passWith, seriesStats, type DrawPass } from './draw-pass.js';
 import type { ResultsFolder } from './results.js';
@@ -154,6 +155,28 @@ export function posteriorPredictiveChecks(results: ResultsFolder, fitted: { mode
   const counts = new CoverageCounts(panel.y);
   for (let n = 0; n < model.numObs; n++) counts.addRow(n, yrep.subarray(n * S, (n + 1) * S));
   return predictiveChecks(fitted, S, pass.yRepStats!, (n) => counts.inside(n, S, () => yrep.subarray(n * S, (n + 1) * S)));
+}
+
+/**
+ * What a pass fills when it counts the coverage as it draws y_rep (draw-pass.ts
+ * `PassSplit.coverage`): the counts, and y_rep draw-major for the observations they cannot decide.
+ */
+export interface PassCoverage {
+  readonly counts: CoverageCounts;
+  drawMajorYRep?: Float64Array;
+}
+
+export function passCoverage(panel: Panel): PassCoverage {
+  return { counts: new CoverageCounts(panel.y) };
+}
+
+/** The checks of a pass made with `coverage` (no observation-major y_rep needed). */
+export function countedPredictiveChecks(fitted: { model: Model; panel: Panel }, pass: DrawPass, coverage: PassCoverage): PpcMarket[] {
+  const S = pass.numDraws;
+  const N = fitted.model.numObs;
+  const yRep = coverage.drawMajorYRep;
+  if (!yRep || !pass.yRepStats) invalidArgument('countedPredictiveChecks: the pass was made without the ppc part and its coverage');
+  return predictiveChecks(fitted, S, pass.yRepStats, (n) => coverage.counts.inside(n, S, () => Float64Array.from({ length: S }, (_, s) => yRep[s * N + n]!)));
 }
 
 /**

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { spendTotals } from './derived.js';
 import { makePass } from './draw-pass.js';
 import { BY_WORKER, claimBlock, runChunks, serializeError, waitForMainPass, type WorkerInit, type WorkerReply, type WorkerStart } from './parallel.js';
-import { CoverageCounts, predictiveChecks } from './ppc.js';
+import { countedPredictiveChecks, passCoverage } from './ppc.js';
 import { rebuildModel, type FittedModel } from './rebuild.js';
 import { folderName, loadManifest, type ResultsFolder, type ResultsManifest } from './results.js';
 
@@ -41,14 +41,10 @@ if (port !== null) {
         };
         const seed = start.seed === undefined ? {} : { seed: start.seed };
         const { work } = start;
-        const coverage: { counts: CoverageCounts; drawMajorYRep?: Float64Array } = { counts: new CoverageCounts(fitted.panel.y) };
+        const coverage = passCoverage(fitted.panel);
         const pass = makePass(results, fitted.model, { ppc: true, derived: true, logLik: true, liftTests: true, ...seed }, { into: work.outputs, muSum: true, claim: claimBlock(work, BY_WORKER), coverage, spendTotal: spendTotals(fitted.panel) });
         port.postMessage({ type: 'pass', muSum: pass.muSum! } satisfies WorkerReply);
-        // the checks from the counts taken in the pass (y_rep of an undecided observation gathered from the draw-major copy)
-        const S = pass.numDraws;
-        const N = fitted.model.numObs;
-        const yRep = coverage.drawMajorYRep!;
-        const ppc = predictiveChecks(fitted, S, pass.yRepStats!, (n) => coverage.counts.inside(n, S, () => Float64Array.from({ length: S }, (_, s) => yRep[s * N + n]!)));
+        const ppc = countedPredictiveChecks(fitted, pass, coverage);
         const outcome = await runChunks(work, start.draws, start.numChains, () => waitForMainPass(work.control));
         reply = { type: 'done', ppc, outcome: { rows: outcome.rows, error: outcome.error && { chunk: outcome.error.chunk, error: serializeError(outcome.error.error) } } };
       } catch (error) {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateFolder, evaluateResults, evaluateResultsParallel, type EvaluationReport } from '../src/evaluate.js';
 import { evaluationToJson } from '../src/json.js';
+import { posteriorPredictiveChecks } from '../src/ppc.js';
 import type { FittedModel } from '../src/rebuild.js';
 import { splitCsvLine, type ResultsFolder } from '../src/results.js';
 import { fitAndLoad, removeTempDirs, tempDir } from './helpers.js';
@@ -38,6 +39,8 @@ describe('two-thread evaluation', () => {
     const one = await evaluateFolder(dir, { threads: 1, seed: 3 });
     expectSameReport(two, one);
     expectSameReport(one, evaluateResults(results, fitted, { seed: 3 }));
+    // the predictive checks counted in the pass are those of the observation-major y_rep
+    expect(one.ppc).toEqual(posteriorPredictiveChecks(results, fitted, { seed: 3 }));
   });
 
   it('evaluateResultsParallel equals evaluateResults for the default seed', async () => {
