@@ -12,15 +12,21 @@ import { computeComparison, displacementGrid, type ComparisonResult } from './bu
 import { channelCurves, computeModel, SAT_X, transformFieldsOf, type ModelComputation } from './build/model.js';
 import { buildPlanInput, checkPlanSource, readPlan, type PlanFile } from './build/plan.js';
 import { readBacktestInput } from './build/backtest.js';
+import { readSbcInput } from './build/sbc.js';
 import { findModelDirs, loadModelFolders } from './build/results.js';
 import { buildTruthInput, parseGroundTruth, type GroundTruthFile } from './build/truth.js';
-import type { FailureInput, ModelInput, ReportInput, TransformInput } from './types.js';
+import type { FailureInput, ModelInput, ReportInput, SbcInput, TransformInput } from './types.js';
 import { channelDefaults } from '@tributary/transforms';
 import type { ChannelTransform } from '@tributary/models';
 
 export interface BuildReportOptions {
-  /** A results root with `<model>/` folders written by `tributary fit`, or one model folder. */
-  resultsDir: string;
+  /**
+   * A results root with `<model>/` folders written by `tributary fit`, or one model folder.
+   * Optional only with `sbcFile`: the report then has the SBC section alone.
+   */
+  resultsDir?: string;
+  /** sbc.json of `tributary sbc`, for the simulation-based calibration section. */
+  sbcFile?: string;
   /** The data CSV; default: the path recorded in the manifest, when it exists. */
   dataFile?: string;
   /** ground_truth.json; default: ground_truth.json next to the data file, when it exists. */
@@ -77,16 +83,22 @@ export async function buildReportInput(options: BuildReportOptions): Promise<Rep
   const abs = (p: string) => resolve(cwd, p);
   const maxDraws = options.maxDraws ?? 1000;
   const seed = options.seed ?? 1;
+  const sbc = options.sbcFile ? await readSbcInput(abs(options.sbcFile)) : undefined;
+  if (options.resultsDir === undefined) {
+    if (sbc === undefined) throw new TributaryError('RESULTS_NOT_FOUND', 'nothing to report: give a results folder of tributary fit, or --sbc FILE.');
+    return sbcOnlyInput(sbc, abs(options.sbcFile!), options.title);
+  }
+  const resultsDir = options.resultsDir;
   // The plan is read and checked against the results first: a plan of other results fails fast.
   let planDoc: PlanFile | undefined;
   const planNotes: string[] = [];
   // (Without model folders loadSet says so first: RESULTS_NOT_FOUND.)
-  const modelDirs = findModelDirs(abs(options.resultsDir));
+  const modelDirs = findModelDirs(abs(resultsDir));
   if (options.planFile && modelDirs.length) {
     planDoc = await readPlan(abs(options.planFile));
-    planNotes.push(...(await checkPlanSource(planDoc, { planFile: abs(options.planFile), resultsDir: abs(options.resultsDir), modelDirs })));
+    planNotes.push(...(await checkPlanSource(planDoc, { planFile: abs(options.planFile), resultsDir: abs(resultsDir), modelDirs })));
   }
-  const main = await loadSet(abs(options.resultsDir), options.dataFile ? abs(options.dataFile) : undefined, options.truthFile ? abs(options.truthFile) : undefined, maxDraws, seed);
+  const main = await loadSet(abs(resultsDir), options.dataFile ? abs(options.dataFile) : undefined, options.truthFile ? abs(options.truthFile) : undefined, maxDraws, seed);
   const first = main.folders[0]!;
   const markets = main.panel ? [...main.panel.markets] : [...first.manifest.markets];
   const channels = main.panel ? [...main.panel.channels] : [...first.manifest.channels];
@@ -106,7 +118,8 @@ export async function buildReportInput(options: BuildReportOptions): Promise<Rep
   });
 
   let divergent: FailureInput | undefined;
-  const sources: ReportInput['sources'] = [{ label: 'results', path: abs(options.resultsDir) }];
+  const sources: ReportInput['sources'] = [{ label: 'results', path: abs(resultsDir) }];
+  if (options.sbcFile) sources.push({ label: 'simulation-based calibration (--sbc)', path: abs(options.sbcFile) });
   if (main.dataPath) sources.push({ label: 'data', path: main.dataPath });
   if (main.truthPath) sources.push({ label: 'ground truth', path: main.truthPath });
   const notes = [...main.notes];
@@ -202,6 +215,25 @@ export async function buildReportInput(options: BuildReportOptions): Promise<Rep
     ...(plan ? { plan } : {}),
     ...(backtest ? { backtest } : {}),
     ...(calibration ? { calibration } : {}),
+    ...(sbc ? { sbc } : {}),
+  };
+}
+
+/** The input of a report of an sbc.json alone: no data or models, the SBC section only. */
+function sbcOnlyInput(sbc: SbcInput, path: string, title: string | undefined): ReportInput {
+  return {
+    title: title ?? `Simulation-based calibration — ${sbc.model} model`,
+    subtitle: `${sbc.replicates} simulated data sets · ${sbc.parameters.length} parameters`,
+    target: '',
+    markets: [],
+    channels: [],
+    marketWeeks: [],
+    marketTiers: [],
+    sources: [{ label: 'simulation-based calibration (--sbc)', path }],
+    notes: [],
+    transforms: [],
+    models: [],
+    sbc,
   };
 }
 

@@ -29,6 +29,8 @@ export type {
   PlanVerdict,
   ReportInput,
   RoasShiftChannel,
+  SbcInput,
+  SbcParameterInput,
   SpendSeries,
   Status,
   Tier,

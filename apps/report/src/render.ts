@@ -11,6 +11,7 @@ import { renderFailureSection } from './sections/failure.js';
 import { renderFitSection } from './sections/fit.js';
 import { renderPlanSection } from './sections/plan.js';
 import { renderRoasSection } from './sections/roas.js';
+import { renderSbcSection, sbcVerdict } from './sections/sbc.js';
 import { renderShrinkageSection } from './sections/shrinkage.js';
 import { renderTransformsSection } from './sections/transforms.js';
 import { renderTruthSection } from './sections/truth.js';
@@ -22,7 +23,8 @@ import type { ReportInput } from './types.js';
 export { REPORT_SECTIONS };
 
 export function renderReport(input: ReportInput): string {
-  const sections = [
+  // A report of an sbc.json alone (no results folder) has that one section.
+  const sections = input.models.length === 0 && input.sbc ? [renderSbcSection(input, input.sbc)] : [
     renderDataSection(input),
     renderTransformsSection(input),
     renderDiagnosticsSection(input),
@@ -35,6 +37,7 @@ export function renderReport(input: ReportInput): string {
     renderTruthSection(input),
     renderFailureSection(input),
     renderPlanSection(input),
+    input.sbc ? renderSbcSection(input, input.sbc) : '',
   ];
   const toc = presentSections(input).map((s, i) => `<li><a href="#${s.id}">${i + 1}. ${escapeHtml(s.title)}</a></li>`).join('');
   const sources = input.sources.map((s) => `<li>${escapeHtml(s.label)}: <code>${escapeHtml(s.path)}</code></li>`).join('');
@@ -121,6 +124,15 @@ function renderSummary(input: ReportInput): string {
       d:
         `from ${formatEuro(p.budget)} over ${p.weeks} weeks${p.pUplift !== undefined ? `; ${formatPercent(p.pUplift)} chance to beat the historical split` : ''}.` +
         (p.source?.verdict && p.source.verdict.status !== 'good' ? ` Made from a fit whose diagnostics are ${p.source.verdict.status}: do not act on it before the fit is fixed.` : ''),
+    });
+  }
+  if (input.sbc) {
+    const sbc = input.sbc;
+    const passing = sbc.parameters.filter((p) => sbcVerdict(sbc, p).isOk).length;
+    items.push({
+      k: 'Calibration (SBC)',
+      v: `${passing} of ${sbc.parameters.length} parameters pass`,
+      d: `${modelLabel(sbc.model)} model, ${sbc.replicates} simulated data sets: ranks of the truth uniform, 50% and 90% intervals covering at their rates.`,
     });
   }
   if (items.length === 0) return '';

@@ -65,6 +65,8 @@ tr:hover td { background:#fafbfc; }
 .kv-bad { background:#fff1f0; } .kv-bad .v { color:var(--bad); }
 .reasons { margin:6px 0; padding-left:20px; color:#3a404c; font-size:14px; }
 .rank-grid { display:grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap:8px 14px; }
+.sbc-grid { display:grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap:6px 16px; }
+.sbc-grid .figure { margin:0; }
 .failure-grid { display:grid; gap:18px; }
 .failure-grid.cols-2 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 @media (max-width: 900px) { .failure-grid.cols-2 { grid-template-columns: 1fr; } }

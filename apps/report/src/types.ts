@@ -46,6 +46,41 @@ export interface ReportInput {
   backtest?: BacktestInput;
   /** Lift tests and time-varying effects; the section appears only when a model has either. */
   calibration?: CalibrationInput;
+  /** Simulation-based calibration of `tributary sbc` (`--sbc FILE`); the section appears only with it. */
+  sbc?: SbcInput;
+}
+
+/** One parameter of an SBC run: its ranks over the replicates and interval coverage. */
+export interface SbcParameterInput {
+  name: string;
+  /** Rank of the true value among the fit's thinned draws, per replicate (0 … drawsPerFit). */
+  ranks: number[];
+  pUniform: number;
+  coverage50: number;
+  coverage90: number;
+  /** Whether the name carries a market (per-market parameter) rather than being shared. */
+  isPerMarket: boolean;
+}
+
+/** sbc.json of `tributary sbc`, as the report shows it. */
+export interface SbcInput {
+  model: string;
+  replicates: number;
+  drawsPerFit: number;
+  /** Level of every band and verdict (0.99). */
+  level: number;
+  /** How the run was made (markets, weeks, channels, chains, …) as label: value. */
+  settings: { label: string; value: string }[];
+  parameters: SbcParameterInput[];
+  /** Simultaneous band of ECDF − z at the evaluation points z (Säilynoja et al. 2022). */
+  ecdfBand: { z: number[]; lower: number[]; upper: number[] };
+  /** Rank histogram bins (rank edges) and the pointwise binomial interval of each bin's count. */
+  histogramBand: { edges: number[]; lower: number[]; upper: number[] };
+  /** Binomial intervals of the 50% and 90% coverage (as shares). */
+  coverageBand: { coverage50: [number, number]; coverage90: [number, number] };
+  failedReplicates: string[];
+  /** Over the fitted replicates: divergent transitions, replicates with any, worst R-hat, smallest bulk ESS. */
+  fits: { divergences: number; withDivergences: number; maxRhat: number; minEssBulk: number };
 }
 
 export interface MarketData {

@@ -6,8 +6,8 @@ import type { ModelInput, ReportInput, Tier } from '../types.js';
 /**
  * The ids and titles of the report's sections, in order. An `isOptional` section appears only
  * when its input is given (calibration when a model has lift tests or time-varying effects, the
- * backtest with `--backtest DIR`); the others always appear, with a plain message when their
- * input is missing.
+ * backtest with `--backtest DIR`, simulation-based calibration with `--sbc FILE`); the others
+ * always appear, with a plain message when their input is missing.
  */
 export const REPORT_SECTIONS = [
   { id: 'data', title: 'Data', isOptional: false },
@@ -22,13 +22,21 @@ export const REPORT_SECTIONS = [
   { id: 'truth', title: 'Ground truth', isOptional: false },
   { id: 'failure', title: 'When pooling fails', isOptional: false },
   { id: 'plan', title: 'Budget plan', isOptional: false },
+  { id: 'sbc', title: 'Simulation-based calibration', isOptional: true },
 ] as const;
 
 export type SectionId = (typeof REPORT_SECTIONS)[number]['id'];
 
-/** The sections this input shows, in order. */
+/** The sections this input shows, in order (an SBC-only report, without models, shows just that one). */
 export function presentSections(input: ReportInput): (typeof REPORT_SECTIONS)[number][] {
-  return REPORT_SECTIONS.filter((s) => !s.isOptional || (s.id === 'backtest' && input.backtest !== undefined) || (s.id === 'calibration' && input.calibration !== undefined));
+  if (input.models.length === 0 && input.sbc !== undefined) return REPORT_SECTIONS.filter((s) => s.id === 'sbc');
+  return REPORT_SECTIONS.filter(
+    (s) =>
+      !s.isOptional ||
+      (s.id === 'backtest' && input.backtest !== undefined) ||
+      (s.id === 'calibration' && input.calibration !== undefined) ||
+      (s.id === 'sbc' && input.sbc !== undefined),
+  );
 }
 
 /** The 1-based number of a section among those shown. */
