@@ -11,6 +11,7 @@ import { fitCommand } from './commands/fit.js';
 import { generateCommand } from './commands/generate.js';
 import { optimizeCommand } from './commands/optimize.js';
 import { reportCommand } from './commands/report.js';
+import { sbcCommand } from './commands/sbc.js';
 import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
 import type { CliIo } from './io.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   demoCommand,
   batchCommand,
   workerCommand,
+  sbcCommand,
 ];
 
 export function formatMainHelp(): string {

@@ -211,7 +211,7 @@ function pathArguments(spec: CommandSpec, parsed: ParsedArgs): [string, string][
 /**
  * What a job writes, following each command's --out (and fit's --model/--name): fit one results
  * folder per model, backtest its folder, generate the data set's files, optimize its plan (only
- * with --out), report its HTML file, demo its folder. validate, evaluate and compare only print.
+ * with --out), report its HTML file, demo and sbc their folders. validate, evaluate and compare only print.
  */
 function jobOutputs(command: string, parsed: ParsedArgs, dir: string): JobOutput[] {
   const v = parsed.values;
@@ -236,6 +236,8 @@ function jobOutputs(command: string, parsed: ParsedArgs, dir: string): JobOutput
       return [{ path: out!, flag: '--out', kind: 'report' }];
     case 'demo':
       return [{ path: out!, flag: '--out' }];
+    case 'sbc':
+      return [{ path: out!, flag: '--out', kind: 'sbc' }];
     default:
       return [];
   }

@@ -7,7 +7,8 @@
 // 2. Never replace what Tributary did not write. An existing destination is replaced only when it
 //    is Tributary's own earlier output of the same kind: a results folder holds its manifest.json,
 //    a backtest folder its backtest.json, a report the generator marker, a plan its
-//    `tributary_plan_version`, a generated data set its ground_truth.json. Anything else is refused
+//    `tributary_plan_version`, a generated data set its ground_truth.json, an sbc folder its
+//    sbc.json. Anything else is refused
 //    (exit 1, naming the path) before any work starts, and nothing is touched.
 // 3. Every output problem is found before the sampling starts: `checkOutput*` probes the location
 //    (creates and removes a probe named like the real temporary, so unwritable folders, files in
@@ -26,8 +27,11 @@ import { BACKTEST_FILE, MANIFEST_FILE } from '@tributary/evaluation';
 import { isTributaryReport } from '@tributary/report';
 import { GROUND_TRUTH_FILE } from '@tributary/synthetic';
 
+/** The file of `tributary sbc` that marks its output folder. */
+export const SBC_FILE = 'sbc.json';
+
 /** What a destination holds when Tributary wrote it. */
-export type OutputKind = 'results' | 'backtest' | 'report' | 'plan' | 'dataset';
+export type OutputKind = 'results' | 'backtest' | 'report' | 'plan' | 'dataset' | 'sbc';
 
 const KIND_LABEL: Record<OutputKind, string> = {
   results: 'results folder (it has no manifest.json of tributary fit)',
@@ -35,6 +39,7 @@ const KIND_LABEL: Record<OutputKind, string> = {
   report: 'report (it has no tributary report marker)',
   plan: 'plan (it is not a plan.json of tributary optimize)',
   dataset: 'generated data folder (it has no ground_truth.json of tributary generate)',
+  sbc: 'sbc folder (it has no sbc.json of tributary sbc)',
 };
 
 /** Longest name component most file systems take (ext4, xfs, apfs, ntfs: 255 bytes). */
@@ -95,6 +100,8 @@ export async function isOwnOutput(path: string, kind: OutputKind): Promise<boole
       return s.isDirectory() && (await jsonHasKey(join(path, BACKTEST_FILE), 'tributary_backtest_version'));
     case 'dataset':
       return s.isDirectory() && (await jsonHasKey(join(path, GROUND_TRUTH_FILE), 'scenario'));
+    case 'sbc':
+      return s.isDirectory() && (await jsonHasKey(join(path, SBC_FILE), 'tributary_sbc_version'));
     case 'plan':
       return s.isFile() && (await jsonHasKey(path, 'tributary_plan_version'));
     case 'report':
@@ -115,7 +122,7 @@ export async function checkOutputLocation(
   flag: string,
   options: { files?: readonly string[] } = {},
 ): Promise<void> {
-  const isDir = kind === 'results' || kind === 'backtest' || kind === 'dataset';
+  const isDir = kind === 'results' || kind === 'backtest' || kind === 'dataset' || kind === 'sbc';
   const where = `${flag} ${path}`;
   for (const part of path.split(/[\\/]/)) {
     if (Buffer.byteLength(part) + TMP_OVERHEAD > NAME_MAX) {
