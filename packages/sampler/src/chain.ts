@@ -268,15 +268,15 @@ function curvatureInverseMetric(target: LogDensity, position: Float64Array, curr
 /** Replaces the chain's metric by the curvature one at its current position (2·dim evaluations). */
 function curvatureMetric(run: ChainRun): void {
   const dim = run.target.dim;
-  const est = run.inverseMetricEstimate;
   const m = run.metric;
   const current = m.kind === 'diag' ? m.inverse : Float64Array.from({ length: dim }, (_, i) => m.inverse[i * dim + i]!);
-  curvatureInverseMetric(run.target, run.state.position, current, est);
+  const diagonal = new Float64Array(dim);
+  curvatureInverseMetric(run.target, run.state.position, current, diagonal);
   run.numInitEvaluations += 2 * dim;
-  run.metric = metricFromDiagonal(m.kind, est) ?? m;
+  run.metric = metricFromDiagonal(m.kind, diagonal) ?? m;
 }
 
-/** A metric with this inverse diagonal; null when a dense one does not factorise in floating point. */
+/** A metric with this inverse diagonal (dim entries); null when a dense one does not factorise in floating point. */
 function metricFromDiagonal(kind: MetricKind, diagonal: Float64Array): Metric | null {
   if (kind === 'diag') return buildDiagMetric(diagonal);
   const dim = diagonal.length;

@@ -7,6 +7,7 @@
  * distribution.
  */
 import { describe, expect, it } from 'vitest';
+import { initChainRun, stepChainRun } from '../src/chain.js';
 import { sample, SamplerError, type LogDensity } from '../src/index.js';
 
 const SCALES = [1e-3, 3e-3, 1e-2, 0.1, 1, 3, 10];
@@ -51,4 +52,25 @@ describe('metricInit', () => {
     await expect(sample(gaussian, { metricInit: 'hessian' as never })).rejects.toThrow(SamplerError);
     await expect(sample(gaussian, { metricInit: 'hessian' as never })).rejects.toThrow(/metricInit/);
   });
+});
+
+describe('the curvature metric itself (chain.ts, driven step by step)', () => {
+  for (const metricKind of ['diag', 'dense'] as const) {
+    it(`${metricKind}: dim entries per axis, equal to the Gaussian's variances, from warmup's start and after the initial buffer`, () => {
+      const d = SCALES.length;
+      const config = { chain: 0, seed: 1, numWarmup: 200, numDraws: 10, targetAccept: 0.8, maxTreeDepth: 10, metricKind, metricInit: 'curvature', initOptimize: true, init: null } as const;
+      const run = initChainRun(gaussian, config);
+      const check = () => {
+        expect(run.metric.dim).toBe(d);
+        expect(run.metric.inverse.length).toBe(metricKind === 'dense' ? d * d : d);
+        for (let i = 0; i < d; i++) {
+          const v = metricKind === 'dense' ? run.metric.inverse[i * d + i]! : run.metric.inverse[i]!;
+          expect(v / SCALES[i]! ** 2).toBeCloseTo(1, 4);
+        }
+      };
+      check();
+      while (run.iteration < run.schedule.initBuffer) stepChainRun(run);
+      check();
+    });
+  }
 });
