@@ -24,6 +24,6 @@ export type { PanelData } from './panel.js';
 export { DEFAULT_PRIORS, PRIOR_KEYS, loadPriors, parsePriors, resolvePriors } from './priors.js';
 export type { HalfNormalPrior, NormalPrior, Priors, RoasMoments, RoasPrior } from './priors.js';
 export type { Rng } from './random.js';
-export { coordinatePriors, drawCoordinate, priorDraw, type CoordinatePrior } from './prior-draw.js';
+export { coordinatePriors, drawCoordinate, logPriorKernel, priorDraw, type CoordinatePrior } from './prior-draw.js';
 export { MODEL_MODULE_URL, buildModelFromSpec, buildSamplingTargetFromSpec, modelWorkerTarget } from './spec.js';
 export type { ModelSpec } from './spec.js';

@@ -30,6 +30,7 @@
  */
 import { ModelError } from './errors.js';
 import type { Model } from './model.js';
+import { softplus } from './math.js';
 import { gammaVariate, standardNormal, type Rng } from './random.js';
 import { channelSlots, logNormalPrior } from './transform-kinds.js';
 
@@ -96,6 +97,26 @@ export function coordinatePriors(model: Model): CoordinatePrior[] {
     }
     return p;
   });
+}
+
+/**
+ * log p(u) of one coordinate up to a constant: the kernel the log density adds for it, with the
+ * Jacobian of u (Normal −½z²; half-normal −½(eᵘ/s)² + u; Beta on the logit scale
+ * −a·log(1 + e⁻ᵘ) − b·log(1 + eᵘ)).
+ */
+export function logPriorKernel(prior: CoordinatePrior, u: number): number {
+  switch (prior.kind) {
+    case 'normal': {
+      const z = (u - prior.mean) / prior.sd;
+      return -0.5 * z * z;
+    }
+    case 'half_normal': {
+      const z = Math.exp(u) / prior.scale;
+      return -0.5 * z * z + u;
+    }
+    case 'beta':
+      return -prior.a * softplus(-u) - prior.b * softplus(u);
+  }
 }
 
 /** One draw of u from its prior (consumes a fixed number of uniforms except for Beta priors). */

@@ -18,6 +18,7 @@ it('exports exactly the documented names', () => {
     'coordinatePriors',
     'drawCoordinate',
     'loadPriors',
+    'logPriorKernel',
     'modelWorkerTarget',
     'parsePriors',
     'priorDraw',

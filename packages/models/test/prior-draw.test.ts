@@ -2,7 +2,7 @@
 // many draws have each prior's analytic moments.
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { buildModel, coordinatePriors, priorDraw, resolvePriors, type CoordinatePrior, type Model, type ModelKind } from '../src/index.js';
+import { buildModel, coordinatePriors, logPriorKernel, priorDraw, resolvePriors, type CoordinatePrior, type Model, type ModelKind } from '../src/index.js';
 import { smallPanel } from './fixtures.js';
 
 const KINDS: readonly ModelKind[] = ['pooled', 'unpooled', 'hierarchical'];
@@ -53,6 +53,8 @@ describe('coordinatePriors are the priors of the log density', () => {
       // lp − log-likelihood − log prior is the same constant at every θ (one per coordinate moved).
       const base = model.unconstrain(priorDraw(model, rng, priors));
       const constant = modelPriorPart(model, base) - logPrior(priors, base);
+      // logPriorKernel is the same kernel, coordinate by coordinate.
+      expect(priors.reduce((a, p, i) => a + logPriorKernel(p, base[i]!), 0)).toBeCloseTo(logPrior(priors, base), 10);
       for (let i = 0; i < model.dim; i++) {
         const theta = Float64Array.from(base);
         theta[i] = theta[i]! + 0.3 + 0.4 * rng();

@@ -232,7 +232,7 @@ async function simulateReplicates(o: {
       await writeFile(join(dir, 'truth', `${name}.json`), JSON.stringify({ parameters: truth, simulation: { ess: sim.ess, proposals: sim.proposals, discarded: sim.discarded } }, null, 2) + '\n');
       const out = join('fits', name);
       records.push({ name, seed: fitSeed, truth: sim.truth, ess: sim.ess, proposals: sim.proposals, discarded: sim.discarded, dir: join(dir, out, model.kind), args: [...o.fitArgs, '--seed', String(fitSeed), '--out', out] });
-      if (Date.now() - last > 5000 || i + 1 === o.replicates) {
+      if (!interrupted && (Date.now() - last > 5000 || i + 1 === o.replicates)) {
         io.err(`sbc: simulated ${i + 1}/${o.replicates} replicates\n`);
         last = Date.now();
       }

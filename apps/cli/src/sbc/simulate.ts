@@ -11,9 +11,11 @@
 //   T = A(ρ)·x + b(ρ) + ē,  x ~ N(μ0, Σ0) (diagonal),  ē_g ~ N(0, σ_g²/n_g)  (Normal noise)
 // so given ρ everything is Gaussian:
 // 1. ρ ~ p(ρ | T = 1) ∝ p(ρ)·N(1; A μ0 + b, A Σ0 Aᵀ + D): sampling–importance–resampling
-//    (Rubin 1988): prior draws of ρ weighted by p(T = 1 | ρ), as many as it takes for the
-//    weights' effective sample size to reach 1000 (`DEFAULT_POOL`); the error of the chosen
-//    draw's distribution shrinks as 1/ESS, and the ESS is recorded with the replicate;
+//    (Rubin 1988): prior draws of ρ weighted by p(T = 1 | ρ), and, when their effective sample
+//    size is below 1000 (`DEFAULT_POOL`; the pooled model, whose single intercept must meet
+//    every market's mean, needs it), stages of population Monte Carlo with Student-t proposals
+//    fitted to the weighted draws; the error of the chosen draw's distribution shrinks as 1/ESS,
+//    and the ESS is recorded with the replicate;
 // 2. x and the noise given ρ and T = 1, exactly, by conditioning a joint draw on T (the update
 //    x = x* + Σ0 Aᵀ S⁻¹ (1 − T*), e_n = e*_n + σ_g²/n_g·[S⁻¹(1 − T*)]_g);
 // 3. a data set with a negative target (the CSV rules refuse it) is discarded and the replicate
@@ -21,7 +23,7 @@
 // A(ρ) and b(ρ) are read off the model itself (`model.mean` at x = 0 and at each unit vector),
 // so the simulation uses exactly the mean the log density uses, whatever the kind, transforms
 // or time-varying effects.
-import { coordinatePriors, drawCoordinate, type CoordinatePrior, type Model, type Rng } from '@tributary/models';
+import { coordinatePriors, drawCoordinate, logPriorKernel, type CoordinatePrior, type Model, type Rng } from '@tributary/models';
 import { buildRng as buildSamplerRng } from '@tributary/sampler';
 
 /** Bases of the unconstrained coordinates the per-market mean is affine in (with Normal priors). */
@@ -29,14 +31,14 @@ const LINEAR_BASES = new Set(['alpha_mu', 'alpha', 'alpha_z', 'delta', 'gamma', 
 /** Data sets discarded for a negative target before a replicate gives up. */
 const MAX_DISCARDED = 1000;
 
-/** How many prior draws of ρ to weigh: batches of `batch` until the weights' ESS is `ess`, at most `max`. */
+/** How many draws of ρ to weigh: stages of `batch` until the weights' ESS is `ess`, at most `max` in all. */
 export interface PoolOptions {
   ess: number;
   batch: number;
   max: number;
 }
 
-export const DEFAULT_POOL: PoolOptions = { ess: 1000, batch: 1000, max: 200_000 };
+export const DEFAULT_POOL: PoolOptions = { ess: 1000, batch: 2000, max: 40_000 };
 
 export interface SimulatedReplicate {
   /** The true parameters: a constrained draw, `model.constrainedNames` order. */
@@ -73,6 +75,16 @@ export class ReplicateSimulator {
    */
   private readonly coefficients: number[];
   private readonly effect: Float64Array;
+  /**
+   * With fixed transforms and constant effects the media columns are data too: the media
+   * coefficients' effects on the market means (`mediaEffect`), so b(ρ) needs no `model.mean`.
+   * Otherwise (learned transforms, time-varying effects) b(ρ) is read off `model.mean`.
+   */
+  private readonly media: number[];
+  private readonly mediaEffect: Float64Array | null;
+  private readonly isLinear: Uint8Array;
+  /** The other coordinates: ρ. */
+  private readonly rho: number[];
   private readonly G: number;
   private readonly rowsOf: Float64Array;
   private readonly sigmaIndex: Int32Array;
@@ -98,9 +110,18 @@ export class ReplicateSimulator {
     const coefficients = new Set<number>();
     for (let set = 0; set < L.numSets; set++) for (let col = 0; col < L.mediaColumn(0); col++) coefficients.add(L.coefAt(set, col));
     this.coefficients = [...coefficients].sort((a, b) => a - b);
+    this.isLinear = new Uint8Array(model.dim);
+    for (const i of this.linear) this.isLinear[i] = 1;
+    this.rho = model.parameterNames.map((_, i) => i).filter((i) => this.isLinear[i] === 0);
     // The design means, at a prior draw (they do not depend on it: the columns are data).
-    const base = model.constrain(this.drawTheta(uniformRng('sbc:design'), false));
+    const base = model.constrain(this.drawTheta(uniformRng('sbc:design')));
     const m0 = this.marketMeans(model.mean(base, this.mu, { scale: 'scaled' }));
+    const effectOf = (j: number): Float64Array => {
+      const c = Float64Array.from(base);
+      c[j]! += 1;
+      const m = this.marketMeans(model.mean(c, this.mu, { scale: 'scaled' }));
+      return Float64Array.from(m, (v, g) => v - m0[g]!);
+    };
     // The linear block moves these coefficients only, besides its own value (else the mean would
     // not be affine in it).
     const theta = model.unconstrain(base);
@@ -112,12 +133,31 @@ export class ReplicateSimulator {
       if (outside >= 0) throw new Error(`ReplicateSimulator: ${model.parameterNames[i]} moves ${model.constrainedNames[outside]}, which is not a coefficient of the linear columns`);
     }
     this.effect = new Float64Array(this.coefficients.length * this.G);
-    this.coefficients.forEach((j, i) => {
-      const c = Float64Array.from(base);
-      c[j]! += 1;
-      const m = this.marketMeans(model.mean(c, this.mu, { scale: 'scaled' }));
-      for (let g = 0; g < this.G; g++) this.effect[i * this.G + g] = m[g]! - m0[g]!;
+    this.coefficients.forEach((j, i) => this.effect.set(effectOf(j), i * this.G));
+    const media = new Set<number>();
+    for (let set = 0; set < L.numSets; set++) for (let ch = 0; ch < model.channels.length; ch++) media.add(L.coefAt(set, L.mediaColumn(ch)));
+    this.media = [...media].sort((a, b) => a - b);
+    this.mediaEffect = null;
+    if (!model.isLearnedTransforms && model.timeVarying === null) {
+      const effect = new Float64Array(this.media.length * this.G);
+      this.media.forEach((j, i) => effect.set(effectOf(j), i * this.G));
+      // The market means are then Σ_j c_j·effect_j over every coefficient: check it at the base draw.
+      const check = this.linearPart(base, this.coefficients, this.effect);
+      const mediaPart = this.linearPart(base, this.media, effect);
+      if (m0.some((m, g) => !(Math.abs(m - check[g]! - mediaPart[g]!) < 1e-9 * (1 + Math.abs(m))))) {
+        throw new Error('ReplicateSimulator: the market means are not linear in the coefficients with fixed transforms');
+      }
+      this.mediaEffect = effect;
+    }
+  }
+
+  /** Σ_j c_j·effect_j over the given coefficients: their part of the market means. */
+  private linearPart(c: ArrayLike<number>, indices: readonly number[], effect: Float64Array): Float64Array {
+    const out = new Float64Array(this.G);
+    indices.forEach((j, i) => {
+      for (let g = 0; g < this.G; g++) out[g]! += c[j]! * effect[i * this.G + g]!;
     });
+    return out;
   }
 
   /** Draws one replicate with `rng` (the same rng state gives the same replicate). */
@@ -126,59 +166,67 @@ export class ReplicateSimulator {
     for (let discarded = 0; discarded <= MAX_DISCARDED; discarded++) {
       const theta = Float64Array.from(pool.thetas[pickIndex(pool.cumulative, rng())]!);
       const yScaled = this.drawGivenRho(theta, rng);
-      if (yScaled.every((y) => y >= 0)) return { truth: this.model.constrain(theta), yScaled, ess: pool.ess, proposals: pool.thetas.length, discarded };
+      if (yScaled.every((y) => y >= 0)) return { truth: this.model.constrain(theta), yScaled, ess: pool.ess, proposals: pool.proposals, discarded };
     }
     throw new Error(`ReplicateSimulator: ${MAX_DISCARDED} simulated data sets in a row had a negative target; the priors put too much mass below 0`);
   }
 
-  /** θ from the coordinate priors (the linear block too, or left at 0). */
-  private drawTheta(rng: Rng, withLinear: boolean): Float64Array {
+  /** θ from the coordinate priors, the linear block left at 0. */
+  private drawTheta(rng: Rng): Float64Array {
     const theta = new Float64Array(this.model.dim);
-    const skip = new Set(withLinear ? [] : this.linear);
-    for (let i = 0; i < theta.length; i++) if (!skip.has(i)) theta[i] = drawCoordinate(this.priors[i]!, rng);
+    for (let i = 0; i < theta.length; i++) if (this.isLinear[i] !== 1) theta[i] = drawCoordinate(this.priors[i]!, rng);
     return theta;
   }
 
   /**
-   * Step 1: prior draws of ρ with their weights N(1; A μ0 + b, S), in batches of `options.batch`
-   * until the effective sample size of the weights reaches `options.ess` (or `options.max`
-   * draws); the weights' normalized cumulative sums (to pick from) and their ESS.
+   * Step 1: weighted draws of ρ to choose from. First `options.batch` prior draws weighted by
+   * p(T = 1 | ρ). When the weights' effective sample size is below `options.ess`, population
+   * Monte Carlo (Cappé, Guillin, Marin & Robert 2004) takes over: stages of `options.batch`
+   * draws from a multivariate Student-t (ν = 5) with the weighted mean and twice the weighted
+   * covariance of the draws so far, on the unconstrained ρ coordinates, each weighted by
+   * p(ρ)·p(T = 1 | ρ) / q(ρ) with its own stage's q (normalized alike, so the stages pool), until
+   * the pooled ESS reaches `options.ess` or `options.max` draws were made. The pool chosen from
+   * is the prior stage or the pooled t stages, whichever has the larger ESS.
    */
-  private proposalPool(rng: Rng, options: PoolOptions): { thetas: Float64Array[]; cumulative: Float64Array; ess: number } {
+  private proposalPool(rng: Rng, options: PoolOptions): Pool & { proposals: number } {
+    const prior = this.weighStage(rng, options.batch, null);
+    let total = options.batch;
+    let best = prior;
     const thetas: Float64Array[] = [];
     const logW: number[] = [];
-    let max = -Infinity;
-    let sum = 0; // Σ exp(logW − max)
-    let sum2 = 0; // Σ exp(2 (logW − max))
-    const ess = () => (sum > 0 ? (sum * sum) / sum2 : 0);
-    while (thetas.length < options.max && (thetas.length === 0 || ess() < options.ess)) {
-      for (let k = 0; k < options.batch; k++) {
-        const theta = this.drawTheta(rng, false);
-        const lw = this.conditional(theta).logDensityAtOne;
-        thetas.push(theta);
-        logW.push(lw);
-        if (lw > max) {
-          const shift = Math.exp(max - lw);
-          sum *= shift;
-          sum2 *= shift * shift;
-          max = lw;
-        }
-        if (lw > -Infinity) {
-          const w = Math.exp(lw - max);
-          sum += w;
-          sum2 += w * w;
-        }
-      }
+    for (let from = prior; best.ess < options.ess && total < options.max; ) {
+      const size = Math.min(options.batch, options.max - total);
+      const stage = this.weighStage(rng, size, fitStudentT(from, this.rho));
+      total += size;
+      thetas.push(...stage.thetas);
+      logW.push(...stage.logW);
+      from = poolOf(thetas, Float64Array.from(logW));
+      if (from.ess > best.ess) best = from;
     }
-    if (!(max > -Infinity)) throw new Error('ReplicateSimulator: every proposal has weight 0');
-    const cumulative = new Float64Array(thetas.length);
-    let acc = 0;
-    logW.forEach((lw, k) => {
-      acc += Math.exp(lw - max);
-      cumulative[k] = acc;
-    });
-    for (let k = 0; k < cumulative.length; k++) cumulative[k]! /= acc;
-    return { thetas, cumulative, ess: ess() };
+    return { ...best, proposals: total };
+  }
+
+  /** `size` draws of θ (linear block at 0) from the prior (q = null) or from q, with their weights. */
+  private weighStage(rng: Rng, size: number, q: StudentT | null): Pool {
+    const thetas: Float64Array[] = [];
+    const logW = new Float64Array(size);
+    for (let k = 0; k < size; k++) {
+      let theta: Float64Array;
+      let lw: number;
+      if (q === null) {
+        theta = this.drawTheta(rng);
+        lw = 0;
+      } else {
+        theta = new Float64Array(this.model.dim);
+        const lq = q.draw(rng, theta);
+        lw = -lq;
+        for (const i of this.rho) lw += logPriorKernel(this.priors[i]!, theta[i]!);
+      }
+      lw += this.conditional(theta).logDensityAtOne;
+      thetas.push(theta);
+      logW[k] = Number.isNaN(lw) ? -Infinity : lw;
+    }
+    return poolOf(thetas, logW);
   }
 
   /** Step 2: the linear block and the noise given ρ and T = 1; writes the linear block into θ, returns y_s per observed row. */
@@ -223,10 +271,14 @@ export class ReplicateSimulator {
     const { G, linear, mu0, var0, coefficients, effect } = this;
     const p = linear.length;
     const c = this.model.constrain(theta);
-    const b = this.marketMeans(this.model.mean(c, this.mu, { scale: 'scaled' }));
-    coefficients.forEach((j, i) => {
-      for (let g = 0; g < G; g++) b[g]! -= c[j]! * effect[i * G + g]!;
-    });
+    let b: Float64Array;
+    if (this.mediaEffect !== null) {
+      b = this.linearPart(c, this.media, this.mediaEffect);
+    } else {
+      b = this.marketMeans(this.model.mean(c, this.mu, { scale: 'scaled' }));
+      const lin = this.linearPart(c, coefficients, effect);
+      for (let g = 0; g < G; g++) b[g]! -= lin[g]!;
+    }
     const sigma = Float64Array.from({ length: G }, (_, g) => c[this.sigmaIndex[g]!]!);
     const A = new Float64Array(G * p);
     const moved = new Float64Array(c.length);
@@ -273,6 +325,83 @@ export class ReplicateSimulator {
     for (let g = 0; g < this.G; g++) out[g]! /= this.rowsOf[g]!;
     return out;
   }
+}
+
+/** Weighted draws: θ (linear block at 0), log weights, normalized cumulative weights and their ESS. */
+interface Pool {
+  thetas: Float64Array[];
+  logW: Float64Array;
+  cumulative: Float64Array;
+  ess: number;
+}
+
+function poolOf(thetas: Float64Array[], logW: Float64Array): Pool {
+  let max = -Infinity;
+  for (const lw of logW) if (lw > max) max = lw;
+  if (!(max > -Infinity)) throw new Error('ReplicateSimulator: every proposal has weight 0');
+  const cumulative = new Float64Array(logW.length);
+  let sum = 0;
+  let sum2 = 0;
+  logW.forEach((lw, k) => {
+    const w = Math.exp(lw - max);
+    sum += w;
+    sum2 += w * w;
+    cumulative[k] = sum;
+  });
+  for (let k = 0; k < cumulative.length; k++) cumulative[k]! /= sum;
+  return { thetas, logW, cumulative, ess: (sum * sum) / sum2 };
+}
+
+/** A multivariate Student-t on some coordinates of θ. */
+interface StudentT {
+  /** Fills θ's coordinates with a draw; returns its log density up to a constant that depends on ν and the dimension only. */
+  draw(rng: Rng, theta: Float64Array): number;
+}
+
+const T_DOF = 5;
+
+/** The t with the pool's weighted mean and twice its weighted covariance on `coords`. */
+function fitStudentT(pool: Pool, coords: readonly number[]): StudentT {
+  const d = coords.length;
+  const n = pool.thetas.length;
+  const w = Float64Array.from(pool.cumulative, (c, k) => c - (k > 0 ? pool.cumulative[k - 1]! : 0));
+  const mean = new Float64Array(d);
+  for (let k = 0; k < n; k++) if (w[k]! > 0) coords.forEach((i, a) => (mean[a]! += w[k]! * pool.thetas[k]![i]!));
+  const cov = new Float64Array(d * d);
+  for (let k = 0; k < n; k++) {
+    if (!(w[k]! > 0)) continue;
+    const t = pool.thetas[k]!;
+    for (let a = 0; a < d; a++) {
+      const da = t[coords[a]!]! - mean[a]!;
+      for (let b = 0; b <= a; b++) cov[a * d + b]! += w[k]! * da * (t[coords[b]!]! - mean[b]!);
+    }
+  }
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b <= a; b++) {
+      cov[a * d + b] = 2 * cov[a * d + b]! + (a === b ? 1e-6 : 0);
+      cov[b * d + a] = cov[a * d + b]!;
+    }
+  }
+  const L = cholesky(cov, d);
+  if (L === null) throw new Error('ReplicateSimulator: the weighted covariance of the proposals is not positive definite');
+  let logDet = 0; // log |L|: the stages' densities must share their constant to pool
+  for (let a = 0; a < d; a++) logDet += Math.log(L[a * d + a]!);
+  return {
+    draw(rng, theta) {
+      const z = Float64Array.from({ length: d }, () => standardNormal(rng));
+      let chi2 = 0;
+      for (let k = 0; k < T_DOF; k++) chi2 += standardNormal(rng) ** 2;
+      const scale = Math.sqrt(T_DOF / chi2);
+      let q = 0;
+      for (let a = 0; a < d; a++) {
+        let x = 0;
+        for (let b = 0; b <= a; b++) x += L[a * d + b]! * z[b]!;
+        theta[coords[a]!] = mean[a]! + scale * x;
+        q += (scale * z[a]!) ** 2;
+      }
+      return -0.5 * (T_DOF + d) * Math.log1p(q / T_DOF) - logDet;
+    },
+  };
 }
 
 /** The first index whose normalized cumulative weight reaches u. */
