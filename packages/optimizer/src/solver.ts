@@ -30,6 +30,16 @@
  * flexible budget (Σ x ≤ B) becomes an equality with a slack variable of zero utility.
  * Coordinates with l = u are fixed and removed. The final x is re-projected (projection.ts) so
  * the budget holds to rounding.
+ *
+ * Large problems (more than `denseLimit` = 250 free variables, e.g. 200 markets × 10 channels):
+ * the dense matrix costs O(m³) per face factorization and the active-set method changes one bound
+ * per factorization, so one QP took minutes at m = 2,000. There B is diagonal, refreshed each
+ * step to every coordinate's |secant| (`DiagonalModel`), and the QP is solved exactly by a search
+ * on the multiplier of the budget (`solveDiagonalQp`, O(m) per trial). The mean utility is a
+ * sum of per-cell curves, so its Hessian is diagonal: on the 200 × 156 × 10 geo fit each start
+ * converges (KKT residual < 1e-9) in 16–26 iterations. Known gap: Sharpe with a flexible budget
+ * (strongly coupled cells) does not reach a KKT point in 500 iterations on the diagonal model
+ * (within 1e-3 of the optimum on the fixtures).
  */
 import { OptimizerError } from './errors.js';
 import { projectCappedSimplex } from './projection.js';
@@ -55,6 +65,12 @@ export interface SolveOptions {
    * (default 1e-5; stops at the floating-point floor of the objective are judged this way).
    */
   readonly kktTolerance?: number;
+  /**
+   * Largest number of free variables solved with a dense quasi-Newton matrix (default 250).
+   * Larger problems (e.g. 200 markets × 10 channels) use a diagonal quasi-Newton model (see
+   * `DiagonalModel`); 0 forces it for any size.
+   */
+  readonly denseLimit?: number;
 }
 
 export interface SolveResult {
@@ -82,7 +98,8 @@ export function maximizeCappedSimplex(problem: CappedSimplexProblem, start: Arra
  */
 export interface QuasiNewtonState {
   readonly numVariables: number;
-  readonly matrix: Float64Array;
+  /** The model itself (a copy is made when it warm-starts another solve). */
+  readonly model: HessianModel;
 }
 
 /** `maximizeCappedSimplex`, optionally warm-started from a previous solve's quasi-Newton matrix. */
@@ -165,7 +182,8 @@ export function solveCappedSimplex(
   const g = new Float64Array(m);
   let f = evalAt(z, g);
   if (!Number.isFinite(f)) invalid('maximizeCappedSimplex: the objective is not finite at the start');
-  const B = new Float64Array(m * m);
+  const isLimited = m > (options.denseLimit ?? 250);
+  const B: HessianModel = isLimited ? new DiagonalModel(m) : new DenseModel(m);
   /** B is a gradient-scaled identity: replace it by (yᵀy/sᵀy)·I at the first update. */
   let needsScaling = true;
   const qp = new QpWorkspace(m);
@@ -175,21 +193,15 @@ export function solveCappedSimplex(
   const gt = new Float64Array(m);
   const s = new Float64Array(m);
   const y = new Float64Array(m);
-  const Bs = new Float64Array(m);
 
-  const setIdentity = (gamma: number): void => {
-    B.fill(0);
-    for (let j = 0; j < m; j++) B[j * m + j] = gamma;
-  };
   /** Identity scaled so that the first step moves at most across the unit box (SLSQP starts from I on scaled variables). */
   const resetModel = (): void => {
     let gmax = 0;
     for (let j = 0; j < m; j++) gmax = Math.max(gmax, Math.abs(g[j]!));
-    setIdentity(gmax > 0 && Number.isFinite(gmax) ? gmax : 1);
+    B.setIdentity(gmax > 0 && Number.isFinite(gmax) ? gmax : 1);
     needsScaling = true;
   };
-  if (warm !== undefined && warm.numVariables === m && warm.matrix.length === m * m) {
-    B.set(warm.matrix);
+  if (warm !== undefined && warm.numVariables === m && B.copyFrom(warm.model)) {
     needsScaling = false;
   } else {
     resetModel();
@@ -203,7 +215,8 @@ export function solveCappedSimplex(
     iterations++;
     // 1. QP subproblem, warm-started from the bounds active at z.
     qpState.set(state);
-    qp.solve(B, g, a, z, qpState, d);
+    if (B instanceof DiagonalModel) solveDiagonalQp(B.delta, g, a, z, qpState, d);
+    else qp.solve(B, g, a, z, qpState, d);
     let dNorm = 0;
     let slope = 0;
     for (let j = 0; j < m; j++) {
@@ -269,27 +282,11 @@ export function solveCappedSimplex(
     if (needsScaling && sy > 0) {
       let yy = 0;
       for (let j = 0; j < m; j++) yy += y[j]! * y[j]!;
-      setIdentity(yy / sy);
+      B.setIdentity(yy / sy);
       needsScaling = false;
     }
-    let sBs = 0;
-    for (let p = 0; p < m; p++) {
-      let t2 = 0;
-      for (let q = 0; q < m; q++) t2 += B[p * m + q]! * s[q]!;
-      Bs[p] = t2;
-      sBs += s[p]! * t2;
-    }
-    if (!(sBs > 0)) continue;
-    const theta = sy < 0.2 * sBs ? (0.8 * sBs) / (sBs - sy) : 1;
-    let syd = 0;
-    for (let j = 0; j < m; j++) {
-      y[j] = theta * y[j]! + (1 - theta) * Bs[j]!;
-      syd += s[j]! * y[j]!;
-    }
-    if (!(syd > 0)) continue;
-    for (let p = 0; p < m; p++) {
-      for (let q = 0; q < m; q++) B[p * m + q] = B[p * m + q]! - (Bs[p]! * Bs[q]!) / sBs + (y[p]! * y[q]!) / syd;
-    }
+    B.refreshDiagonal(s, y);
+    B.dampedUpdate(s, y, sy);
   }
   if (m < 2) isConverged = true;
   const kktResidual = firstOrderResidual(g, a, state);
@@ -307,7 +304,241 @@ export function solveCappedSimplex(
   const xOut = projectCappedSimplex(x, lo, hi, target, new Float64Array(n));
   evaluations++;
   const value = problem.valueAndGradient(xOut, gx);
-  return { result: { x: xOut, value, iterations, evaluations, isConverged, kktResidual }, state: { numVariables: m, matrix: B } };
+  return { result: { x: xOut, value, iterations, evaluations, isConverged, kktResidual }, state: { numVariables: m, model: B } };
+}
+
+/**
+ * The quasi-Newton approximation B ≈ ∇²F the QP subproblem uses: products with B, and
+ * solves with its principal submatrix B_FF on the free coordinates F of a face.
+ */
+interface HessianModel {
+  /** B = γ·I (dropping every update). */
+  setIdentity(gamma: number): void;
+  /** Takes over another model's matrix when it is of the same kind and size; false otherwise. */
+  copyFrom(other: HessianModel): boolean;
+  /** out_i = g_i + (B·d)_i (the gradient of the QP model at d). */
+  modelGradient(g: Float64Array, d: Float64Array, out: Float64Array): void;
+  /**
+   * Powell-damped BFGS update with the step s and gradient change y (sᵀy = sy); y is
+   * overwritten by the damped change. Skipped when sᵀBs or the damped sᵀy is not positive.
+   */
+  dampedUpdate(s: Float64Array, y: Float64Array, sy: number): void;
+  /** Per-coordinate curvature from the step (limited-memory model only; the dense one ignores it). */
+  refreshDiagonal(s: Float64Array, y: Float64Array): void;
+  /** Factorizes B_FF for the coordinates free[0..nf); false when it is not positive definite. */
+  factorFace(free: Int32Array, nf: number): boolean;
+  /** out = B_FF⁻¹ rhs_F; rhs is indexed by coordinate when `isFull`, else by free position. */
+  solveFace(free: Int32Array, nf: number, rhs: Float64Array, out: Float64Array, isFull: boolean): void;
+}
+
+/** The dense m × m matrix of SLSQP (Kraft 1988), Cholesky-factorized on each face: O(m²) per product, O(m³) per factorization. */
+class DenseModel implements HessianModel {
+  private readonly m: number;
+  readonly B: Float64Array;
+  private readonly L: Float64Array;
+  private readonly Bs: Float64Array;
+
+  constructor(m: number) {
+    this.m = m;
+    this.B = new Float64Array(m * m);
+    this.L = new Float64Array(m * m);
+    this.Bs = new Float64Array(m);
+  }
+
+  setIdentity(gamma: number): void {
+    const { B, m } = this;
+    B.fill(0);
+    for (let j = 0; j < m; j++) B[j * m + j] = gamma;
+  }
+
+  copyFrom(other: HessianModel): boolean {
+    if (!(other instanceof DenseModel) || other.m !== this.m) return false;
+    this.B.set(other.B);
+    return true;
+  }
+
+  modelGradient(g: Float64Array, d: Float64Array, out: Float64Array): void {
+    const { B, m } = this;
+    for (let i = 0; i < m; i++) {
+      let t = g[i]!;
+      for (let j = 0; j < m; j++) t += B[i * m + j]! * d[j]!;
+      out[i] = t;
+    }
+  }
+
+  refreshDiagonal(): void {}
+
+  dampedUpdate(s: Float64Array, y: Float64Array, sy: number): void {
+    const { B, Bs, m } = this;
+    let sBs = 0;
+    for (let p = 0; p < m; p++) {
+      let t2 = 0;
+      for (let q = 0; q < m; q++) t2 += B[p * m + q]! * s[q]!;
+      Bs[p] = t2;
+      sBs += s[p]! * t2;
+    }
+    if (!(sBs > 0)) return;
+    const theta = sy < 0.2 * sBs ? (0.8 * sBs) / (sBs - sy) : 1;
+    let syd = 0;
+    for (let j = 0; j < m; j++) {
+      y[j] = theta * y[j]! + (1 - theta) * Bs[j]!;
+      syd += s[j]! * y[j]!;
+    }
+    if (!(syd > 0)) return;
+    for (let p = 0; p < m; p++) {
+      for (let q = 0; q < m; q++) B[p * m + q] = B[p * m + q]! - (Bs[p]! * Bs[q]!) / sBs + (y[p]! * y[q]!) / syd;
+    }
+  }
+
+  factorFace(free: Int32Array, nf: number): boolean {
+    const { L, B, m } = this;
+    for (let r = 0; r < nf; r++) {
+      for (let c = 0; c <= r; c++) {
+        let t = B[free[r]! * m + free[c]!]!;
+        for (let k = 0; k < c; k++) t -= L[r * nf + k]! * L[c * nf + k]!;
+        if (r === c) {
+          if (!(t > 0)) return false;
+          L[r * nf + r] = Math.sqrt(t);
+        } else {
+          L[r * nf + c] = t / L[c * nf + c]!;
+        }
+      }
+    }
+    return true;
+  }
+
+  solveFace(free: Int32Array, nf: number, rhs: Float64Array, out: Float64Array, isFull: boolean): void {
+    const { L } = this;
+    for (let r = 0; r < nf; r++) {
+      let t = isFull ? rhs[free[r]!]! : rhs[r]!;
+      for (let k = 0; k < r; k++) t -= L[r * nf + k]! * out[k]!;
+      out[r] = t / L[r * nf + r]!;
+    }
+    for (let r = nf - 1; r >= 0; r--) {
+      let t = out[r]!;
+      for (let k = r + 1; k < nf; k++) t -= L[k * nf + r]! * out[k]!;
+      out[r] = t / L[r * nf + r]!;
+    }
+  }
+}
+
+/**
+ * A diagonal quasi-Newton matrix for problems with many variables (Δ = diag(δ), O(m) per
+ * product): after the first step each step sets δ_j to the coordinate's own secant y_j/s_j
+ * (kept within 10⁻⁸…10⁸ of the mean; not on coordinates the step barely moved, nor where the
+ * secant is not positive). The plan's response is a sum of per-cell curves, so for the mean
+ * utility ∇²F is diagonal and this is its secant estimate on every coordinate at once (a
+ * secant method per cell); for the risk-aware utilities, which couple the cells through the
+ * distribution of the total, it is a scaled projected-gradient model and the line search keeps
+ * every step a descent. Its QP subproblem is solved exactly by `solveDiagonalQp`.
+ *
+ * Deviation from SLSQP's dense BFGS matrix (kept up to `denseLimit` variables): each dense face
+ * factorization costs O(m³) and the active-set method changes one bound per factorization, so
+ * 2,000 cells (200 markets × 10 channels) took minutes per QP.
+ */
+class DiagonalModel implements HessianModel {
+  private readonly m: number;
+  readonly delta: Float64Array;
+
+  constructor(m: number) {
+    this.m = m;
+    this.delta = new Float64Array(m);
+  }
+
+  setIdentity(gamma: number): void {
+    this.delta.fill(gamma);
+  }
+
+  copyFrom(other: HessianModel): boolean {
+    if (!(other instanceof DiagonalModel) || other.m !== this.m) return false;
+    this.delta.set(other.delta);
+    return true;
+  }
+
+  modelGradient(g: Float64Array, d: Float64Array, out: Float64Array): void {
+    for (let i = 0; i < this.m; i++) out[i] = g[i]! + this.delta[i]! * d[i]!;
+  }
+
+  refreshDiagonal(s: Float64Array, y: Float64Array): void {
+    const { m, delta } = this;
+    let sMax = 0;
+    let mean = 0;
+    for (let j = 0; j < m; j++) {
+      sMax = Math.max(sMax, Math.abs(s[j]!));
+      mean += delta[j]! / m;
+    }
+    if (!(sMax > 0)) return;
+    for (let j = 0; j < m; j++) {
+      if (Math.abs(s[j]!) < 1e-4 * sMax) continue;
+      // |secant|: where a curve is convex (the foot of an S-shaped Hill) the step's size is set
+      // by the magnitude of the curvature, as in a saddle-free Newton step.
+      const c = Math.abs(y[j]! / s[j]!);
+      if (Number.isFinite(c)) delta[j] = Math.min(1e8 * mean, Math.max(1e-8 * mean, c));
+    }
+  }
+
+  dampedUpdate(): void {}
+
+  factorFace(free: Int32Array, nf: number): boolean {
+    for (let k = 0; k < nf; k++) if (!(this.delta[free[k]!]! > 0)) return false;
+    return true;
+  }
+
+  solveFace(free: Int32Array, nf: number, rhs: Float64Array, out: Float64Array, isFull: boolean): void {
+    for (let k = 0; k < nf; k++) out[k] = (isFull ? rhs[free[k]!]! : rhs[k]!) / this.delta[free[k]!]!;
+  }
+}
+
+/**
+ * The QP subproblem with a diagonal B, exactly: minimize Σ_j g_j d_j + ½δ_j d_j² subject to
+ * 0 ≤ z_j + d_j ≤ 1 and Σ a_j d_j = 0. Its solution is d_j(λ) = clip(−(g_j + λa_j)/δ_j) for the
+ * multiplier λ at which Σ a_j d_j(λ) = 0, a non-increasing piecewise-linear function of λ:
+ * bisection brackets λ to the segment of the root, where one linear step finishes it. `state`
+ * gets the bounds active at d (−1 lower, +1 upper, 0 free).
+ */
+function solveDiagonalQp(delta: Float64Array, g: Float64Array, a: Float64Array, z: Float64Array, state: Int8Array, d: Float64Array): void {
+  const m = g.length;
+  const at = (lambda: number): number => {
+    let phi = 0;
+    for (let j = 0; j < m; j++) {
+      const v = Math.min(1 - z[j]!, Math.max(-z[j]!, -(g[j]! + lambda * a[j]!) / delta[j]!));
+      d[j] = v;
+      phi += a[j]! * v;
+    }
+    return phi;
+  };
+  // All coordinates at their upper end below lo, at their lower end above hi.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let j = 0; j < m; j++) {
+    lo = Math.min(lo, (-g[j]! - delta[j]! * (1 - z[j]!)) / a[j]!);
+    hi = Math.max(hi, (-g[j]! + delta[j]! * z[j]!) / a[j]!);
+  }
+  let lambda = 0.5 * (lo + hi);
+  for (let k = 0; k < 200 && hi - lo > 1e-15 * Math.max(Math.abs(lo), Math.abs(hi)); k++) {
+    lambda = 0.5 * (lo + hi);
+    if (lambda === lo || lambda === hi) break;
+    if (at(lambda) > 0) lo = lambda;
+    else hi = lambda;
+  }
+  let phi = at(lambda);
+  // On the segment of λ: Σ a_j d_j moves by −Σ_free a_j²/δ_j per unit of λ.
+  let slope = 0;
+  for (let j = 0; j < m; j++) if (d[j]! > -z[j]! && d[j]! < 1 - z[j]!) slope += (a[j]! * a[j]!) / delta[j]!;
+  if (slope > 0 && phi !== 0) {
+    const step = phi / slope;
+    for (let j = 0; j < m; j++) if (d[j]! > -z[j]! && d[j]! < 1 - z[j]!) d[j] = d[j]! - (step * a[j]!) / delta[j]!;
+    phi = 0;
+  }
+  for (let j = 0; j < m; j++) {
+    if (z[j]! + d[j]! <= 0) {
+      d[j] = -z[j]!;
+      state[j] = -1;
+    } else if (z[j]! + d[j]! >= 1) {
+      d[j] = 1 - z[j]!;
+      state[j] = 1;
+    } else state[j] = 0;
+  }
 }
 
 /**
@@ -350,7 +581,6 @@ function firstOrderResidual(g: Float64Array, a: Float64Array, state: Int8Array):
  */
 class QpWorkspace {
   private readonly m: number;
-  private readonly L: Float64Array;
   private readonly free: Int32Array;
   private readonly q: Float64Array;
   private readonly v1: Float64Array;
@@ -360,7 +590,6 @@ class QpWorkspace {
 
   constructor(m: number) {
     this.m = m;
-    this.L = new Float64Array(m * m);
     this.free = new Int32Array(m);
     this.q = new Float64Array(m);
     this.v1 = new Float64Array(m);
@@ -369,27 +598,23 @@ class QpWorkspace {
     this.aFree = new Float64Array(m);
   }
 
-  solve(B: Float64Array, g: Float64Array, a: Float64Array, z: Float64Array, state: Int8Array, d: Float64Array): void {
+  solve(B: HessianModel, g: Float64Array, a: Float64Array, z: Float64Array, state: Int8Array, d: Float64Array): void {
     const m = this.m;
     const { free, q, v1, v2, p, aFree } = this;
     d.fill(0);
     const blocked = new Uint8Array(m);
     for (let iter = 0; iter < 20 * m + 50; iter++) {
       // Gradient of the model at d.
-      for (let i = 0; i < m; i++) {
-        let t = g[i]!;
-        for (let j = 0; j < m; j++) t += B[i * m + j]! * d[j]!;
-        q[i] = t;
-      }
+      B.modelGradient(g, d, q);
       let nf = 0;
       for (let j = 0; j < m; j++) if (state[j] === 0) free[nf++] = j;
       p.fill(0);
       let pNorm = 0;
       let lambda = 0;
-      if (nf >= 2 && this.factor(B, nf)) {
+      if (nf >= 2 && B.factorFace(free, nf)) {
         for (let k = 0; k < nf; k++) aFree[k] = a[free[k]!]!;
-        this.cholSolve(nf, q, v1, true);
-        this.cholSolve(nf, aFree, v2, false);
+        B.solveFace(free, nf, q, v1, true);
+        B.solveFace(free, nf, aFree, v2, false);
         let num = 0;
         let den = 0;
         for (let k = 0; k < nf; k++) {
@@ -473,38 +698,6 @@ class QpWorkspace {
       } else {
         blocked.fill(0);
       }
-    }
-  }
-
-  private factor(B: Float64Array, nf: number): boolean {
-    const { L, free, m } = this;
-    for (let r = 0; r < nf; r++) {
-      for (let c = 0; c <= r; c++) {
-        let t = B[free[r]! * m + free[c]!]!;
-        for (let k = 0; k < c; k++) t -= L[r * nf + k]! * L[c * nf + k]!;
-        if (r === c) {
-          if (!(t > 0)) return false;
-          L[r * nf + r] = Math.sqrt(t);
-        } else {
-          L[r * nf + c] = t / L[c * nf + c]!;
-        }
-      }
-    }
-    return true;
-  }
-
-  /** out = B_FF⁻¹ rhs_F; rhs is indexed by coordinate when `isFull`, else by free position. */
-  private cholSolve(nf: number, rhs: Float64Array, out: Float64Array, isFull: boolean): void {
-    const { L, free } = this;
-    for (let r = 0; r < nf; r++) {
-      let t = isFull ? rhs[free[r]!]! : rhs[r]!;
-      for (let k = 0; k < r; k++) t -= L[r * nf + k]! * out[k]!;
-      out[r] = t / L[r * nf + r]!;
-    }
-    for (let r = nf - 1; r >= 0; r--) {
-      let t = out[r]!;
-      for (let k = r + 1; k < nf; k++) t -= L[k * nf + r]! * out[k]!;
-      out[r] = t / L[r * nf + r]!;
     }
   }
 }
