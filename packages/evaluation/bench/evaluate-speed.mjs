@@ -6,6 +6,7 @@
 //   node packages/evaluation/bench/evaluate-speed.mjs --out /tmp/evalbench            # data + fit + evaluate + report
 //   node packages/evaluation/bench/evaluate-speed.mjs --out /tmp/evalbench --skip-fit # re-time evaluate/report only
 //   … --runs 5 --no-report --phases   # evaluate 5 times (the machine is shared: min and all runs), no report, CPU per phase
+//   … --fit-args="--warmup-start stan --coordinates model"   # extra options of the fit (e.g. the defaults before the sampling coordinates)
 //
 // Prints one JSON line: fit wall seconds (timing.json's wall_seconds and the process's
 // elapsed time), evaluate and report wall seconds, CPU seconds (user + system, /usr/bin/time)
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     'no-report': { type: 'boolean', default: false },
     phases: { type: 'boolean', default: false },
+    'fit-args': { type: 'string', default: '' },
     markets: { type: 'string', default: '40' },
     weeks: { type: 'string', default: '156' },
     seed: { type: 'string', default: '42' },
@@ -89,7 +91,7 @@ if (!values['skip-fit'] || !existsSync(join(results, 'hierarchical', 'manifest.j
   const written = await writeScenario(generateScenario(config, Number(values.seed)), out);
   if (resolve(written.csvPath) !== csv) throw new Error(`unexpected CSV path ${written.csvPath}`);
   fitElapsed = seconds(() =>
-    run(['fit', csv, '--model', 'hierarchical', '--chains', '4', '--warmup', '1000', '--draws', '1000', '--seed', '1', '--out', results]),
+    run(['fit', csv, '--model', 'hierarchical', '--chains', '4', '--warmup', '1000', '--draws', '1000', '--seed', '1', '--out', results, ...values['fit-args'].split(/\s+/).filter(Boolean)]),
   ).s;
   fitCpu = lastCpu;
 }
