@@ -49,8 +49,9 @@
 //   computation: the choice of test quantities shapes sensitivity"). Data sets with a negative
 //   target (the CSV rules refuse them) are likewise rejected on the data alone. The conditioned
 //   draw is exact given the media effects and scales; those are drawn by sampling–importance–
-//   resampling with an effective sample size of at least 1000 per replicate (recorded), whose
-//   error (of order 1/ESS) is far below what 200 replicates can detect. Hence the simulated
+//   resampling (from prior draws, then population Monte Carlo stages when the prior draws'
+//   weights are too uneven) with an effective sample size of at least 1000 per replicate
+//   (recorded), whose error (of order 1/ESS) is far below what 200 replicates can detect. Hence the simulated
 //   data sets are those of the prior conditioned on the scaling, not of the prior itself: e.g. for
 //   the pooled model, whose one intercept must fit every market's mean of 1, the conditioned
 //   noise scale is smaller than under the prior.

@@ -18,11 +18,15 @@
 //    and the ESS is recorded with the replicate;
 // 2. x and the noise given ρ and T = 1, exactly, by conditioning a joint draw on T (the update
 //    x = x* + Σ0 Aᵀ S⁻¹ (1 − T*), e_n = e*_n + σ_g²/n_g·[S⁻¹(1 − T*)]_g);
-// 3. a data set with a negative target (the CSV rules refuse it) is discarded and the replicate
-//    starts again from 1 — a rejection on the data alone, which keeps the ranks uniform too.
-// A(ρ) and b(ρ) are read off the model itself (`model.mean` at x = 0 and at each unit vector),
-// so the simulation uses exactly the mean the log density uses, whatever the kind, transforms
-// or time-varying effects.
+// 3. a data set with a negative target (the CSV rules refuse it) is discarded and steps 2–3 are
+//    repeated with another ρ picked from the same weighted draws — a rejection on the data
+//    alone, which keeps the ranks uniform too.
+// The means come from the model itself: each coefficient's effect on the market means is read
+// off `model.mean` once (the design means, which no parameter moves), A(ρ) is how
+// `model.constrain` moves the linear coefficients (alpha[g] by alpha_sigma per alpha_z[g] in the
+// hierarchical model), and b(ρ) is the media coefficients' part with fixed transforms, or
+// `model.mean` minus the linear part with learned transforms or time-varying effects. So the
+// simulation uses exactly the mean the log density uses.
 import { coordinatePriors, drawCoordinate, logPriorKernel, type CoordinatePrior, type Model, type Rng } from '@tributary/models';
 import { buildRng as buildSamplerRng } from '@tributary/sampler';
 
