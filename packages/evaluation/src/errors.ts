@@ -22,7 +22,9 @@ export type EvaluationErrorCode =
   /** Fits that cannot be compared (different data, too few models). */
   | 'NOT_COMPARABLE'
   /** A bad argument to a function of this package (wrong shapes, probabilities, …). */
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  /** The evaluation's worker thread could not start or stopped without an answer (evaluate with `threads: 1`). */
+  | 'WORKER_FAILED';
 
 export class EvaluationError extends TributaryError {
   declare readonly code: EvaluationErrorCode;

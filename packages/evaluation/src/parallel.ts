@@ -236,10 +236,12 @@ export class EvaluationWorker {
       else if (m.type === 'done') onDone(m);
       else onError(deserializeError(m.error));
     });
-    this.worker.once('error', (e) => onError(new EvaluationError('INVALID_ARGUMENT', `the evaluation worker thread failed: ${e.message}`, { cause: e })));
+    this.worker.once('error', (e) =>
+      onError(new EvaluationError('WORKER_FAILED', `the evaluation worker thread failed: ${e.message}. Evaluate on one thread (threads: 1) to go on.`, { cause: e })),
+    );
     this.worker.once('exit', (code) => {
       this.exited = true;
-      onError(new EvaluationError('INVALID_ARGUMENT', `the evaluation worker thread exited (code ${code}) before it finished`));
+      onError(new EvaluationError('WORKER_FAILED', `the evaluation worker thread exited (code ${code}) before it finished. Evaluate on one thread (threads: 1) to go on.`));
     });
     // surfaced where they are awaited
     this.pass.catch(() => undefined);

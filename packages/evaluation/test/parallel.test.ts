@@ -6,7 +6,9 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateFolder, evaluateResults, evaluateResultsParallel, type EvaluationReport } from '../src/evaluate.js';
+import { EvaluationError } from '../src/errors.js';
 import { evaluationToJson } from '../src/json.js';
+import { EvaluationWorker, type WorkerStart } from '../src/parallel.js';
 import { posteriorPredictiveChecks } from '../src/ppc.js';
 import type { FittedModel } from '../src/rebuild.js';
 import { splitCsvLine, type ResultsFolder } from '../src/results.js';
@@ -50,6 +52,25 @@ describe('two-thread evaluation', () => {
   it('rejects a thread count that is not a positive integer', async () => {
     await expect(evaluateFolder(dir, { threads: 0 })).rejects.toThrow(/threads must be a positive integer/);
     await expect(evaluateResultsParallel(results, fitted, { threads: 1.5 })).rejects.toThrow(/threads must be a positive integer/);
+  });
+
+  it("passes the worker's own error on with its class and code, and names a worker that stopped", async () => {
+    const lost = new EvaluationWorker({ dir: join(dir, 'no-such-folder'), dataFile: undefined });
+    const shared = { control: new Int32Array(new SharedArrayBuffer(8)) } as unknown as WorkerStart['work'];
+    try {
+      const replies = lost.start({ type: 'start', numChains: 1, numDraws: 1, draws: [], seed: undefined, work: shared });
+      const e = await replies.pass.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(e).toBeInstanceOf(EvaluationError);
+      expect((e as EvaluationError).code).toBe('RESULTS_NOT_FOUND');
+    } finally {
+      await lost.terminate();
+    }
+    const stopped = new EvaluationWorker({ dir, dataFile: undefined });
+    await stopped.terminate();
+    await expect(stopped.start({ type: 'start', numChains: 1, numDraws: 1, draws: [], seed: undefined, work: shared }).pass).rejects.toMatchObject({ code: 'WORKER_FAILED' });
   });
 
   it('reports a PSIS-LOO error of the log-likelihood as one thread does', async () => {
