@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { buildPanel, parseMarketingCsv, TributaryError, type MarketingData, type Panel } from '@tributary/data';
-import { evaluateResults, loadGroundTruth, rebuildModel, type FittedModel, type GroundTruth, type ResultsFolder } from '@tributary/evaluation';
+import { evaluateResultsParallel, loadGroundTruth, rebuildModel, type FittedModel, type GroundTruth, type ResultsFolder } from '@tributary/evaluation';
 import { buildCalibrationInput, loadUncalibrated, pickCalibratedFolder, type UncalibratedFit } from './build/calibration.js';
 import { buildDataInput, tierOf } from './build/data.js';
 import { buildFailureInput } from './build/failure.js';
@@ -276,7 +276,8 @@ async function loadSet(resultsDir: string, dataFile: string | undefined, truthFi
   const fittedModels: FittedModel[] = [];
   for (const f of folders) {
     const fitted = await rebuildModel(f, { csvText: text });
-    const report = evaluateResults(f, fitted, { ...(truthRaw ? { truth: truthRaw } : {}), seed });
+    // On two threads (a worker makes the predictive pass): the same report as evaluateResults, bit for bit.
+    const report = await evaluateResultsParallel(f, fitted, { ...(truthRaw ? { truth: truthRaw } : {}), seed });
     computations.push(computeModel(f, fitted, report, { maxDraws, seed }));
     fittedModels.push(fitted);
   }
