@@ -28,10 +28,11 @@
  * coordinates decorrelate). Media coefficients stay non-centred: some market-channel cells are
  * weakly identified, and a centred β funnels there (measured: min ESS 7 of 4000).
  *
- * Measured on VOLTA, hierarchical, fixed transforms, 4 × (1000 + 1000), seed 42 (bench in
- * packages/models/bench/coordinates.bench.ts): 127 → 32 leapfrog steps per draw, gradient
- * evaluations of the whole fit 1.19 M → 0.53 M, min bulk-ESS per gradient evaluation 1.5× —
- * see that file's output for the current figures.
+ * Measured on VOLTA, hierarchical, fixed transforms, 4 × (1000 + 1000), seed 42, both with
+ * Stan's warmup (`bash bench/coordinates/run.sh`, bench/results/sampling-coordinates.md): 126.5 →
+ * 32.5 leapfrog steps per draw, gradient evaluations of the whole fit 1.21 M → 0.55 M, min bulk
+ * ESS per gradient evaluation 1.45×. With learned transforms (bench/results/learned-transforms-
+ * stan-comparison.md) Stan in these coordinates takes the same 62–63 steps per draw as Tributary.
  *
  * Deviation from Stan: none in the model; Stan programs (bench/stan) keep θ's parameterization
  * and the fixed-point lp checks compare `model.logDensityAndGradient` (θ), which is unchanged.
