@@ -25,7 +25,8 @@
 // Why: with the identity metric, the initial buffer and the first slow window of a model whose
 // posterior scales span orders of magnitude run at tiny step sizes and maximal trees; on VOLTA
 // (hierarchical, fixed transforms, 4 × (1000 + 1000)) these two changes cut the fit's gradient
-// evaluations from 0.46 M to 0.32 M (sampling coordinates; 1.21 M in θ with Stan's warmup) at the
+// evaluations from 0.55 M to 0.32 M (sampling coordinates; 1.21 M in θ with Stan's warmup;
+// bench/results/sampling-coordinates.md) at the
 // same ESS per draw (test/metric-init.test.ts, test/optimize.test.ts check the mechanisms).
 
 import { finalDualAveraging, initDualAveraging, restartDualAveraging, updateDualAveraging } from './adaptation/dual-averaging.js';
