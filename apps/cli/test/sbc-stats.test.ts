@@ -129,6 +129,10 @@ describe('sbc.json text', () => {
         { name: 'sigma', ranks: [0, 0, 9], p_uniform: 0.001, coverage50: 0, coverage90: 0.3 },
       ],
       coverage_band: { coverage50: [0, 1], coverage90: [0.4, 1] },
+      replicate_details: [
+        { name: 'r1', divergences: 0, max_rhat: 1.002, min_ess_bulk: 812.4 },
+        { name: 'r2', divergences: 7, max_rhat: 1.031, min_ess_bulk: 95.6 },
+      ],
     } as unknown as SbcDocument;
     const text = formatSbcJson(doc);
     expect(text).toContain('"ranks": [1, 2, 3]');
@@ -138,6 +142,7 @@ describe('sbc.json text', () => {
     expect(summary).toMatch(/gamma\[1\] .* ok/);
     expect(summary).toMatch(/sigma .* FAIL: ranks not uniform, 90% coverage/);
     expect(summary).toContain('1 of 2 parameters pass');
+    expect(summary).toContain('Fits: 7 divergent transitions in 1 of 2 fits, worst R-hat 1.031, smallest bulk ESS 96.');
   });
 });
 

@@ -77,6 +77,7 @@ describe('SBC section', () => {
     expect(html).toContain('ranks not uniform, 50% coverage');
     expect(html).toContain('r5');
     expect(html).toContain('3 divergent transitions (in 1 fits)');
+    expect(html).toContain('The fits themselves were not all healthy:</strong> 3 divergent transitions in 1 of 4 fits');
     // Shared parameters come first, then the per-market ones.
     expect(html.indexOf('Shared parameters')).toBeLessThan(html.indexOf('Per-market parameters'));
     expect(html.indexOf('>beta_mu[meta_spend]<')).toBeLessThan(html.indexOf('>alpha[DE]<', html.indexOf('Per-market parameters')));

@@ -173,12 +173,19 @@ export function formatSbcSummary(doc: SbcDocument): string {
     return [p.name, p.p_uniform.toFixed(3), pct(p.coverage50), pct(p.coverage90), flags.length ? `FAIL: ${flags.join(', ')}` : 'ok'];
   });
   const passing = doc.parameters.filter((p) => Object.values(verdictOf(doc, p)).every((x) => x)).length;
+  const d = doc.replicate_details;
+  const finite = (k: string) => d.map((r) => Number(r[k])).filter(Number.isFinite);
+  const divergences = finite('divergences');
+  const fits =
+    `Fits: ${divergences.reduce((a, b) => a + b, 0)} divergent transitions in ${divergences.filter((x) => x > 0).length} of ${d.length} fits, ` +
+    `worst R-hat ${Math.max(...finite('max_rhat')).toFixed(3)}, smallest bulk ESS ${Math.round(Math.min(...finite('min_ess_bulk')))}.\n`;
   const [c50lo, c50hi] = doc.coverage_band.coverage50;
   const [c90lo, c90hi] = doc.coverage_band.coverage90;
   return (
     `SBC of the ${doc.model} model: ${doc.replicates} replicates, ranks among ${doc.draws_per_fit} thinned draws (0–${doc.draws_per_fit})\n` +
     formatTable(['parameter', 'p_uniform', 'cov. 50%', 'cov. 90%', 'verdict'], rows, [1, 2, 3]) +
     `\n${passing} of ${doc.parameters.length} parameters pass: p_uniform ≥ ${(1 - doc.level).toFixed(2)} and coverage inside the ${pct(doc.level)} binomial interval ` +
-    `(50%: ${pct(c50lo)}–${pct(c50hi)}, 90%: ${pct(c90lo)}–${pct(c90hi)}). With ${doc.parameters.length} parameters and three checks each at ${pct(1 - doc.level)}, up to about ${((1 - doc.level) * doc.parameters.length * 3).toFixed(1)} failures are expected by chance alone.\n`
+    `(50%: ${pct(c50lo)}–${pct(c50hi)}, 90%: ${pct(c90lo)}–${pct(c90hi)}). With ${doc.parameters.length} parameters and three checks each at ${pct(1 - doc.level)}, up to about ${((1 - doc.level) * doc.parameters.length * 3).toFixed(1)} failures are expected by chance alone.\n` +
+    fits
   );
 }

@@ -38,6 +38,14 @@ export function renderSbcSection(input: ReportInput, sbc: SbcInput): string {
     failing.length > Math.max(1, Math.ceil(expectedByChance)) ? 'warning' : 'key',
   );
   const fits = sbc.fits;
+  const troubled =
+    fits.withDivergences > 0 || fits.maxRhat > 1.05
+      ? callout(
+          `<p><strong>The fits themselves were not all healthy:</strong> ${fits.divergences} divergent transitions in ${fits.withDivergences} of ${sbc.replicates} fits, worst R-hat ${escapeHtml(Number.isFinite(fits.maxRhat) ? fits.maxRhat.toFixed(3) : '–')}, smallest bulk ESS ${Number.isFinite(fits.minEssBulk) ? Math.round(fits.minEssBulk) : '–'}. ` +
+            `Divergences mean the sampler missed part of some posteriors; uniform ranks over ${sbc.replicates} replicates say the error is too small for this check to see, not that there is none. Longer warmup, a higher target acceptance or another parameterization may remove them.</p>`,
+          'warning',
+        )
+      : '';
   const notes = [
     `Fits: ${sbc.settings.map((s) => `${s.label} ${s.value}`).join(', ')}; ranks among ${sbc.drawsPerFit} draws thinned evenly from each fit (0–${sbc.drawsPerFit}).`,
     `Over the ${sbc.replicates} fits: ${fits.divergences} divergent transitions (in ${fits.withDivergences} fits), worst R-hat ${Number.isFinite(fits.maxRhat) ? fits.maxRhat.toFixed(3) : '–'}, smallest bulk ESS ${Number.isFinite(fits.minEssBulk) ? Math.round(fits.minEssBulk) : '–'}.`,
@@ -84,6 +92,7 @@ export function renderSbcSection(input: ReportInput, sbc: SbcInput): string {
     title,
     lead,
     key +
+      troubled +
       `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` +
       rows +
       hint +
