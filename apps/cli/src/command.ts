@@ -100,6 +100,14 @@ export function listOption(value: unknown, flag: string): string[] | undefined {
   return items;
 }
 
+/** Reads an option that takes one of `choices`, naming the flag and the choices on error. */
+export function choiceOption<T extends string>(value: unknown, flag: string, choices: readonly T[]): T {
+  const s = String(value);
+  if ((choices as readonly string[]).includes(s)) return s as T;
+  const list = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}` : String(choices[0]);
+  throw new CliUsageError(`--${flag} must be ${list}, got "${s}"`);
+}
+
 /** Reads an integer option, naming the flag and the valid range on error. */
 export function intOption(value: unknown, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const s = String(value);

@@ -56,7 +56,7 @@ import {
 } from '@tributary/evaluation';
 import { buildModel, loadPriors, modelWorkerTarget, type BuildModelOptions, type Model, type ModelKind } from '@tributary/models';
 import { buildRng, sample, summarize } from '@tributary/sampler';
-import { CliUsageError, intOption, type CommandSpec } from '../command.js';
+import { CliUsageError, choiceOption, intOption, type CommandSpec } from '../command.js';
 import { checkOutputLocation, writeDirAtomic } from '../util/atomic.js';
 import { csvField, csvNumber } from '../util/csv.js';
 import { ProgressDisplay } from '../util/progress.js';
@@ -96,8 +96,7 @@ export const backtestCommand: CommandSpec = {
   ],
   async run(args, io) {
     const v = args.values;
-    const kind = String(v.model);
-    if (!(KINDS as readonly string[]).includes(kind)) throw new CliUsageError(`--model must be pooled, unpooled or hierarchical, got "${kind}"`);
+    const kind = choiceOption(v.model, 'model', KINDS);
     const numFolds = intOption(v.folds, 'folds', 1, 1000);
     const horizon = intOption(v.horizon, 'horizon', 1, 10_000);
     const minTrain = intOption(v['min-train'], 'min-train', MIN_ROWS_PER_MARKET, 100_000);

@@ -9,7 +9,7 @@ import { buildModel, loadPriors, modelWorkerTarget, type BuildModelOptions, type
 import { diagnoseResults, parseManifest, type DiagnosticsReport } from '@tributary/evaluation';
 import { channelDefaults } from '@tributary/transforms';
 import { formatSummaryCsv, sample, summarize, type Posterior } from '@tributary/sampler';
-import { CliUsageError, intOption, type CommandSpec, type OptionSpec } from '../command.js';
+import { CliUsageError, choiceOption, intOption, type CommandSpec, type OptionSpec } from '../command.js';
 import { checkOutputLocation, writeDirAtomic } from '../util/atomic.js';
 import { drawsCsvChunks } from '../util/csv.js';
 import { ProgressDisplay } from '../util/progress.js';
@@ -101,12 +101,9 @@ export const fitCommand: CommandSpec = {
     const targetAccept = Number(v['target-accept']);
     if (!(targetAccept > 0 && targetAccept < 1)) throw new CliUsageError(`--target-accept must be a number in (0, 1), got "${String(v['target-accept'])}"`);
     const maxTreeDepth = intOption(v['max-treedepth'], 'max-treedepth', 1, 20);
-    const metric = String(v.metric);
-    if (metric !== 'diag' && metric !== 'dense') throw new CliUsageError(`--metric must be diag or dense, got "${metric}"`);
-    const warmupStart = String(v['warmup-start']);
-    if (warmupStart !== 'optimized' && warmupStart !== 'stan') throw new CliUsageError(`--warmup-start must be optimized or stan, got "${warmupStart}"`);
-    const coordinates = String(v.coordinates);
-    if (coordinates !== 'sampling' && coordinates !== 'model') throw new CliUsageError(`--coordinates must be sampling or model, got "${coordinates}"`);
+    const metric = choiceOption(v.metric, 'metric', ['diag', 'dense'] as const);
+    const warmupStart = choiceOption(v['warmup-start'], 'warmup-start', ['optimized', 'stan'] as const);
+    const coordinates = choiceOption(v.coordinates, 'coordinates', ['sampling', 'model'] as const);
     const likelihood = String(v.likelihood);
     if (likelihood !== 'normal' && likelihood !== 'student-t') throw new CliUsageError(`--likelihood must be normal or student-t, got "${likelihood}"`);
     const parallel = v.parallel === undefined ? true : intOption(v.parallel, 'parallel', 0, 256) || false;

@@ -81,7 +81,7 @@ import { ReplicateSimulator, uniformRng } from '../sbc/simulate.js';
 import { checkJobs, type JobFile } from '../batch/jobs.js';
 import { runLocal } from '../batch/local.js';
 import { MAX_ATTEMPTS, openRedis, parseQueueUrl, runQueued } from '../batch/queue.js';
-import { CliUsageError, intOption, type CommandSpec } from '../command.js';
+import { CliUsageError, choiceOption, intOption, type CommandSpec } from '../command.js';
 import type { CliIo } from '../io.js';
 // main.ts imports this module too; COMMANDS is read only when the replicates run, after both loaded.
 import { COMMANDS } from '../main.js';
@@ -119,8 +119,7 @@ export const sbcCommand: CommandSpec = {
   ],
   async run(args, io) {
     const v = args.values;
-    const kind = String(v.model);
-    if (!(KINDS as readonly string[]).includes(kind)) throw new CliUsageError(`--model must be pooled, unpooled or hierarchical, got "${kind}"`);
+    const kind = choiceOption(v.model, 'model', KINDS);
     const markets = intOption(v.markets, 'markets', 1, 100);
     const weeks = intOption(v.weeks, 'weeks', 8, 520);
     const channels = intOption(v.channels, 'channels', 1, 20);
