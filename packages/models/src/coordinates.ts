@@ -20,9 +20,25 @@
  *                                                x̄_s the mean design row over its observed weeks)
  * so the intercept is alpha_s = m_s − Σ_{j ≠ intercept} b_s[j] x̄_s[j] — a shear (alpha_s moves
  * by a function of the other coordinates), whose Jacobian determinant is 1. In the
- * hierarchical model the level is also centred: θ's alpha_z[g] = (alpha_g − alpha_mu) /
- * alpha_sigma, with log|det| = −G·log alpha_sigma (the Jacobian Stan's centred
- * `alpha ~ normal(alpha_mu, alpha_sigma)` would add). x̄ is data: the media columns are H at the
+ * hierarchical model the level is also partially centred (Papaspiliopoulos, Roberts & Sköld
+ * 2007; the "variationally inferred parameterisation" of Gorinova, Moore & Hoffman 2020):
+ *   ψ_level[g] = (alpha_g + (1 − λ_g)·rest_g − λ_g·alpha_mu) / alpha_sigma^λ_g
+ * (rest_g = m_g − alpha_g): λ_g = 0 is the centred level m_g above, λ_g = 1 θ's own
+ * non-centred alpha_z[g] — without the shear, which at small alpha_sigma would tie alpha_z to
+ * every coefficient through rest_g / alpha_sigma (measured: 2–10× the divergences of θ on the
+ * SBC replicates below). θ's alpha_z[g] = (alpha_g − alpha_mu) / alpha_sigma, so
+ * log|det| = Σ_g (λ_g − 1)·log alpha_sigma (the shear adds nothing). For a normal level with data precision I_g and
+ * prior scale σ_α the posterior of ψ is independent of σ_α at λ_g = 1 / (1 + σ_α²·I_g): the
+ * centred form (λ = 0) suits markets whose data pin their level far more tightly than the
+ * spread between markets (VOLTA: markets of different shapes), the non-centred one markets
+ * whose levels barely differ (then the centred form is the funnel: measured on 8 SBC
+ * replicates of 4 markets × 52 weeks, 2–17× the divergences of θ's non-centred coordinates).
+ * `estimateNonCentring` sets λ_g ∈ {0, 1} before sampling from the data alone: per set a ridge
+ * regression of y on the design (penalty 1 on every column but the intercept) gives the
+ * intercept estimate, its variance and the residual variance s_g²; σ_α² is the method-of-moments
+ * spread of the estimated intercepts less their mean variance (≥ 0), and I_g = n_g / s_g².
+ * Any λ gives the same posterior (the map is a bijection with its Jacobian in lp_ψ); λ only
+ * changes the geometry. x̄ is data: the media columns are H at the
  * fixed transforms, or at the prior centres when transforms are learned (the map only has to be
  * a bijection with a known Jacobian; which constant x̄ is used only changes how well the
  * coordinates decorrelate). Media coefficients stay non-centred: some market-channel cells are
@@ -39,7 +55,7 @@
  * `model.sampling` is what `tributary fit` samples; tests check lp_ψ = lp_θ∘φ + log|det| (with
  * the determinant by finite differences) and φ⁻¹∘φ = id.
  */
-import type { ModelData } from './design.js';
+import { sufficientStatistics, type ModelData } from './design.js';
 import { INTERCEPT_COLUMN } from './layout.js';
 import type { CoefficientTerm } from './terms/hierarchy.js';
 
@@ -53,10 +69,16 @@ export class SamplingCoordinates {
   /** Per set: the index of its level coordinate (θ's alpha_z[g] or alpha[s]). */
   private readonly level: Int32Array;
   private readonly isHierarchical: boolean;
+  /** Per set: λ_s, the level's non-centring weight (0 centred, 1 non-centred; hierarchical only). */
+  readonly nonCentring: Float64Array;
+  /** Per set, of the latest `toModel`: alpha_sigma^λ_s, and alpha_sigma^λ_s · ψ_level[s]. */
+  private readonly levelFactor: Float64Array;
+  private readonly scaledLevel: Float64Array;
 
   constructor(
     private readonly data: ModelData,
     private readonly coef: CoefficientTerm,
+    nonCentring?: ArrayLike<number>,
   ) {
     const { layout, numSets: S, P, G, obsStart, X } = data;
     const o = layout.offsets;
@@ -81,6 +103,12 @@ export class SamplingCoordinates {
       names[i] = names[i]!.replace(/^alpha(_z)?(\[|$)/, 'alpha_level$2');
     }
     this.parameterNames = names;
+    this.levelFactor = new Float64Array(S);
+    this.scaledLevel = new Float64Array(S);
+    this.nonCentring = this.isHierarchical ? Float64Array.from(nonCentring ?? estimateNonCentring(data)) : new Float64Array(S);
+    if (this.nonCentring.length !== S || this.nonCentring.some((l) => !(l >= 0 && l <= 1))) {
+      throw new Error(`nonCentring needs ${S} weights in [0, 1]`);
+    }
   }
 
   /** Σ_{j ≠ intercept} b_s[j]·x̄_s[j] from this.B. */
@@ -104,8 +132,18 @@ export class SamplingCoordinates {
     const mu = theta[o.alphaMu]!;
     const u = theta[o.alphaSigma]!;
     const sigma = Math.exp(u);
-    for (let s = 0; s < S; s++) theta[this.level[s]!] = (psi[this.level[s]!]! - this.rest(s) - mu) / sigma;
-    return -S * u;
+    let logDet = 0;
+    for (let s = 0; s < S; s++) {
+      const lam = this.nonCentring[s]!;
+      const factor = Math.exp(lam * u);
+      const scaled = factor * psi[this.level[s]!]!;
+      this.levelFactor[s] = factor;
+      this.scaledLevel[s] = scaled;
+      // alpha_s = λ·mu + sigma^λ·ψ − (1 − λ)·rest; alpha_z = (alpha_s − mu) / sigma (= ψ at λ = 1, exactly).
+      theta[this.level[s]!] = lam === 1 ? psi[this.level[s]!]! : (lam * mu + scaled - (1 - lam) * this.rest(s) - mu) / sigma;
+      logDet += (lam - 1) * u;
+    }
+    return logDet;
   }
 
   /** ψ = φ⁻¹(θ). */
@@ -114,7 +152,12 @@ export class SamplingCoordinates {
     const th = Float64Array.from(theta);
     this.coef.fillCoefficients(th, this.B);
     const P = this.data.P;
-    for (let s = 0; s < this.data.numSets; s++) psi[this.level[s]!] = this.rest(s) + this.B[s * P + INTERCEPT_COLUMN]!;
+    const o = this.data.layout.offsets;
+    for (let s = 0; s < this.data.numSets; s++) {
+      const lam = this.nonCentring[s]!;
+      const m = (1 - lam) * this.rest(s) + this.B[s * P + INTERCEPT_COLUMN]!;
+      psi[this.level[s]!] = this.isHierarchical ? (m - lam * theta[o.alphaMu]!) / Math.exp(lam * theta[o.alphaSigma]!) : m;
+    }
     return psi;
   }
 
@@ -132,21 +175,114 @@ export class SamplingCoordinates {
     if (this.isHierarchical) sigma = Math.exp(theta[o.alphaSigma]!);
     let gMu = 0;
     let gU = 0;
+    let gLogDet = 0;
     for (let s = 0; s < S; s++) {
       const i = this.level[s]!;
       // ∂lp/∂alpha_s: through alpha_z = (alpha − mu)/sigma when hierarchical.
       const gAlpha = gTheta[i]! / sigma;
-      gPsi[i] = gAlpha;
-      for (let j = 0; j < P; j++) if (j !== INTERCEPT_COLUMN) gB[s * P + j] = -gAlpha * this.xBar[s * P + j]!;
-      if (this.isHierarchical) {
-        gMu -= gAlpha;
-        gU -= gTheta[i]! * theta[i]!;
+      const lam = this.nonCentring[s]!;
+      const sheared = -gAlpha * (1 - lam);
+      for (let j = 0; j < P; j++) if (j !== INTERCEPT_COLUMN) gB[s * P + j] = sheared * this.xBar[s * P + j]!;
+      if (!this.isHierarchical) {
+        gPsi[i] = gAlpha;
+        continue;
       }
+      const scaled = this.scaledLevel[s]!;
+      // alpha_z = (λ·mu + e^{λu}·ψ − (1 − λ)·rest − mu)·e^{−u}.
+      gPsi[i] = gAlpha * this.levelFactor[s]!;
+      gMu += gAlpha * (lam - 1);
+      gU += gTheta[i]! * ((lam * scaled) / sigma - theta[i]!);
+      gLogDet += lam - 1;
     }
     this.coef.pullbackCoefficients(theta, this.B, gB, gPsi);
     if (this.isHierarchical) {
       gPsi[o.alphaMu]! += gMu;
-      gPsi[o.alphaSigma]! += gU - S;
+      gPsi[o.alphaSigma]! += gU + gLogDet;
     }
+  }
+}
+
+/**
+ * λ_s = 1 / (1 + σ_α²·n_s / s_s²) per set, rounded to 0 or 1 (see the header): from per-set ridge regressions of
+ * y on the design (penalty 1 on every column but the intercept; the scaled data's coefficients
+ * are O(1)). Data only, so the same data give the same coordinates.
+ */
+export function estimateNonCentring(data: ModelData): Float64Array {
+  const { numSets: S, P } = data;
+  const { xtx, xty, yty } = sufficientStatistics(data);
+  const rows = new Float64Array(S);
+  for (let n = 0; n < data.N; n++) rows[data.layout.setOf(data.obsMarket[n]!)]!++;
+  const alphaHat = new Float64Array(S);
+  const alphaVar = new Float64Array(S);
+  const resid = new Float64Array(S);
+  const A = new Float64Array(P * P);
+  const b = new Float64Array(P);
+  const e0 = new Float64Array(P);
+  for (let s = 0; s < S; s++) {
+    const m = s * P * P;
+    for (let k = 0; k < P * P; k++) A[k] = xtx[m + k]!;
+    for (let j = 0; j < P; j++) if (j !== INTERCEPT_COLUMN) A[j * P + j]! += 1;
+    if (!choleskyInPlace(A, P)) return new Float64Array(S).fill(1);
+    b.set(xty.subarray(s * P, (s + 1) * P));
+    choleskySolve(A, P, b);
+    e0.fill(0);
+    e0[INTERCEPT_COLUMN] = 1;
+    choleskySolve(A, P, e0);
+    // Residual sum of squares: yᵀy − 2bᵀXᵀy + bᵀXᵀXb.
+    let rss = yty[s]!;
+    for (let p = 0; p < P; p++) {
+      rss -= 2 * b[p]! * xty[s * P + p]!;
+      for (let q = 0; q < P; q++) rss += b[p]! * xtx[m + p * P + q]! * b[q]!;
+    }
+    resid[s] = Math.max(rss, 0) / Math.max(rows[s]! - P, 1);
+    alphaHat[s] = b[INTERCEPT_COLUMN]!;
+    alphaVar[s] = resid[s]! * e0[INTERCEPT_COLUMN]!;
+  }
+  if (S < 2) return new Float64Array(S).fill(1);
+  let mean = 0;
+  for (let s = 0; s < S; s++) mean += alphaHat[s]! / S;
+  let spread = 0;
+  let noise = 0;
+  for (let s = 0; s < S; s++) {
+    spread += (alphaHat[s]! - mean) ** 2 / (S - 1);
+    noise += alphaVar[s]! / S;
+  }
+  const tau2 = Math.max(spread - noise, 0);
+  // Rounded to 0 or 1: the weights themselves (0.007–0.05 on VOLTA) cost 44 leapfrog steps per
+  // draw against 33 for the centred level (bench/coordinates/run.sh settings, seed 42).
+  return Float64Array.from({ length: S }, (_, s) => {
+    const lam = 1 / (1 + (tau2 * rows[s]!) / Math.max(resid[s]!, 1e-12));
+    return Number.isFinite(lam) && lam < 0.5 ? 0 : 1;
+  });
+}
+
+/** Lower Cholesky factor of a symmetric positive-definite d × d matrix, in place; false if not SPD. */
+function choleskyInPlace(a: Float64Array, d: number): boolean {
+  for (let j = 0; j < d; j++) {
+    let diag = a[j * d + j]!;
+    for (let k = 0; k < j; k++) diag -= a[j * d + k]! ** 2;
+    if (!(diag > 0)) return false;
+    const l = Math.sqrt(diag);
+    a[j * d + j] = l;
+    for (let i = j + 1; i < d; i++) {
+      let v = a[i * d + j]!;
+      for (let k = 0; k < j; k++) v -= a[i * d + k]! * a[j * d + k]!;
+      a[i * d + j] = v / l;
+    }
+  }
+  return true;
+}
+
+/** Solves L Lᵀ x = b in place, L from `choleskyInPlace`. */
+function choleskySolve(l: Float64Array, d: number, b: Float64Array): void {
+  for (let i = 0; i < d; i++) {
+    let v = b[i]!;
+    for (let k = 0; k < i; k++) v -= l[i * d + k]! * b[k]!;
+    b[i] = v / l[i * d + i]!;
+  }
+  for (let i = d - 1; i >= 0; i--) {
+    let v = b[i]!;
+    for (let k = i + 1; k < d; k++) v -= l[k * d + i]! * b[k]!;
+    b[i] = v / l[i * d + i]!;
   }
 }

@@ -140,6 +140,12 @@ export interface SamplingTarget {
   readonly dim: number;
   /** Names of ψ's coordinates: θ's, with the level coordinates named `alpha_level[...]`. */
   readonly parameterNames: readonly string[];
+  /**
+   * Per coefficient set (market, or the one pooled set): λ, the non-centring weight of its
+   * level coordinate — 0 centred, 1 non-centred, chosen from the data (coordinates.ts); 0 for
+   * the flat sets of the pooled and unpooled models, which have no population to centre on.
+   */
+  readonly levelNonCentring: readonly number[];
   /** lp_θ(φ(ψ)) + log|det ∂φ/∂ψ| and its gradient; −Infinity outside the support. */
   logDensityAndGradient(psi: Float64Array, gradOut: Float64Array): number;
   /** θ = φ(ψ), the model's unconstrained coordinates. */
@@ -376,6 +382,7 @@ class MarketingMixModel implements Model {
 class CoordinateTarget implements SamplingTarget {
   readonly dim: number;
   readonly parameterNames: readonly string[];
+  readonly levelNonCentring: readonly number[];
   private readonly theta: Float64Array;
   private readonly gTheta: Float64Array;
 
@@ -385,6 +392,7 @@ class CoordinateTarget implements SamplingTarget {
   ) {
     this.dim = coords.dim;
     this.parameterNames = coords.parameterNames;
+    this.levelNonCentring = Object.freeze(Array.from(coords.nonCentring));
     this.theta = new Float64Array(this.dim);
     this.gTheta = new Float64Array(this.dim);
   }

@@ -7,7 +7,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { buildPanel, parseMarketingCsv } from '@tributary/data';
+import { estimateNonCentring, SamplingCoordinates } from '../src/coordinates.js';
 import { buildModel, type BuildModelOptions } from '../src/index.js';
+import { buildModelParts } from '../src/model.js';
 import { smallPanel } from './fixtures.js';
 import { checkGradient } from './gradient-check.js';
 
@@ -27,6 +30,23 @@ function logAbsDet(A: Float64Array, d: number): number {
     }
   }
   return logDet;
+}
+
+/** ∂φ/∂ψ (d × d, row-major) by central differences — independent of the code's closed form. */
+function jacobian(toModel: (psi: Float64Array) => Float64Array, psi: Float64Array): Float64Array {
+  const d = psi.length;
+  const J = new Float64Array(d * d);
+  const x = Float64Array.from(psi);
+  for (let j = 0; j < d; j++) {
+    const h = 1e-6 * Math.max(1, Math.abs(psi[j]!));
+    x[j] = psi[j]! + h;
+    const up = Float64Array.from(toModel(x));
+    x[j] = psi[j]! - h;
+    const down = toModel(x);
+    x[j] = psi[j]!;
+    for (let i = 0; i < d; i++) J[i * d + j] = (up[i]! - down[i]!) / (2 * h);
+  }
+  return J;
 }
 
 const CASES: [string, BuildModelOptions][] = [
@@ -59,18 +79,7 @@ describe('sampling coordinates: same posterior, other coordinates', () => {
           const lpTheta = model.logDensity(theta);
           const g = new Float64Array(d);
           const lpPsi = target.logDensityAndGradient(psi, g);
-          const J = new Float64Array(d * d);
-          const x = Float64Array.from(psi);
-          for (let j = 0; j < d; j++) {
-            const h = 1e-6 * Math.max(1, Math.abs(psi[j]!));
-            x[j] = psi[j]! + h;
-            const up = target.toModel(x);
-            x[j] = psi[j]! - h;
-            const down = target.toModel(x);
-            x[j] = psi[j]!;
-            for (let i = 0; i < d; i++) J[i * d + j] = (up[i]! - down[i]!) / (2 * h);
-          }
-          expect(lpPsi - lpTheta).toBeCloseTo(logAbsDet(J, d), 5);
+          expect(lpPsi - lpTheta).toBeCloseTo(logAbsDet(jacobian((x) => target.toModel(x), psi), d), 5);
           const back = target.fromModel(theta);
           for (let i = 0; i < d; i++) expect(back[i]).toBeCloseTo(psi[i]!, 9);
           expect(Array.from(target.constrain(psi))).toEqual(Array.from(model.constrain(theta)));
@@ -102,3 +111,96 @@ describe('sampling coordinates: same posterior, other coordinates', () => {
     expect(learned.parameterNames.filter((n, i) => n !== learned.sampling.parameterNames[i])).toEqual(learned.markets.map((m) => `alpha_z[${m}]`));
   });
 });
+
+/** `model.sampling`'s composition (model.ts CoordinateTarget) over coordinates with given weights λ. */
+function targetWith(options: BuildModelOptions, lambdas: (numSets: number) => number[]) {
+  const panel = smallPanel();
+  const model = buildModel(panel, options);
+  const { data, hierarchy } = buildModelParts(panel, options);
+  const coords = new SamplingCoordinates(data, hierarchy, lambdas(data.numSets));
+  const d = model.dim;
+  const theta = new Float64Array(d);
+  const gTheta = new Float64Array(d);
+  return {
+    model,
+    coords,
+    dim: d,
+    toModel: (psi: Float64Array) => {
+      const out = new Float64Array(d);
+      coords.toModel(psi, out);
+      return out;
+    },
+    logDensityAndGradient(psi: Float64Array, grad: Float64Array): number {
+      const logJ = coords.toModel(psi, theta);
+      const lp = model.logDensityAndGradient(theta, gTheta);
+      coords.pullback(theta, gTheta, grad);
+      return lp + logJ;
+    },
+  };
+}
+
+describe('partially non-centred levels (any λ in [0, 1] is the same posterior)', () => {
+  for (const [label, lambdas] of [
+    ['centred (λ = 0)', (S: number) => Array(S).fill(0)],
+    ['non-centred (λ = 1)', (S: number) => Array(S).fill(1)],
+    ['mixed λ', (S: number) => Array.from({ length: S }, (_, s) => [0.37, 0.9, 0.05][s % 3]!)],
+  ] as const) {
+    for (const options of [{ kind: 'hierarchical' }, { kind: 'hierarchical', learnTransforms: true }] as BuildModelOptions[]) {
+      test(`${label}${options.learnTransforms ? ', learned' : ''}: lp_ψ − lp_θ∘φ = log|det| (finite differences), φ⁻¹∘φ = id, gradient`, () => {
+        const t = targetWith(options, lambdas);
+        const d = t.dim;
+        const point = fc.array(fc.integer({ min: -1500, max: 1500 }), { minLength: d, maxLength: d }).map((a) => Float64Array.from(a, (v) => v / 1000));
+        fc.assert(
+          fc.property(point, (psi) => {
+            const theta = t.toModel(psi);
+            const lpPsi = t.logDensityAndGradient(psi, new Float64Array(d));
+            expect(lpPsi - t.model.logDensity(theta)).toBeCloseTo(logAbsDet(jacobian(t.toModel, psi), d), 5);
+            const back = t.coords.fromModel(theta, new Float64Array(d));
+            for (let i = 0; i < d; i++) expect(back[i]).toBeCloseTo(psi[i]!, 9);
+            const check = checkGradient(t, psi, { h: 1e-6, absTol: 1e-5 + 1e-9 * Math.abs(lpPsi), relTol: 1e-5 });
+            if (!check.ok) throw new Error(check.table);
+          }),
+          { numRuns: 4, seed: 5 },
+        );
+      });
+    }
+  }
+
+  test('λ = 1 is θ itself: the level coordinate is alpha_z', () => {
+    const t = targetWith({ kind: 'hierarchical' }, (S) => Array(S).fill(1));
+    const psi = Float64Array.from({ length: t.dim }, (_, i) => Math.sin(i + 1));
+    expect(Array.from(t.toModel(psi))).toEqual(Array.from(psi));
+  });
+
+  test('the data choose λ: centred where markets differ far beyond their noise, non-centred where they do not', () => {
+    // 5 markets × 52 weeks, one channel. In "distinct" the markets' media effects differ widely
+    // (so do their intercepts, the target being scaled by each market's mean) and the noise is
+    // tiny; in "alike" every market has the same effect under heavy noise.
+    const csv = (effects: number[], noise: number): string => {
+      const rnd = lcgForTest(99);
+      const lines = ['date,country,meta_spend,streaming_revenue'];
+      effects.forEach((k, g) => {
+        for (let w = 0; w < 52; w++) {
+          const meta = Math.round(100 + 900 * rnd());
+          const revenue = Math.round(5000 + k * meta + noise * 5000 * (rnd() + rnd() + rnd() - 1.5));
+          lines.push([new Date(Date.UTC(2023, 0, 2 + 7 * w)).toISOString().slice(0, 10), `M${g}`, meta, revenue].join(','));
+        }
+      });
+      return lines.join('\n') + '\n';
+    };
+    const lambdas = (text: string) => estimateNonCentring(buildModelParts(buildPanel(parseMarketingCsv(text)), { kind: 'hierarchical' }).data);
+    const distinct = lambdas(csv([0, 1, 2, 4, 8], 0.01));
+    const alike = lambdas(csv([1, 1, 1, 1, 1], 0.5));
+    for (const l of distinct) expect(l).toBeLessThan(0.1);
+    for (const l of alike) expect(l).toBeGreaterThan(0.9);
+    expect(Array.from(buildModel(smallPanel(), { kind: 'pooled' }).sampling.levelNonCentring)).toEqual([0]);
+  });
+});
+
+function lcgForTest(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}

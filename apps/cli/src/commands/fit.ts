@@ -214,6 +214,8 @@ export const fitCommand: CommandSpec = {
           seed,
           parameter_names: model.constrainedNames,
           unconstrained_names: coordinates === 'model' ? model.parameterNames : model.sampling.parameterNames,
+          // Per coefficient set: 0 = the level coordinate is centred, 1 = non-centred (chosen from the data).
+          level_non_centring: coordinates === 'model' ? null : Array.from(model.sampling.levelNonCentring),
           package_versions: Object.fromEntries(
             ['tributary', '@tributary/data', '@tributary/transforms', '@tributary/models', '@tributary/sampler'].map((n) => [n, packageVersion(n)]),
           ),
