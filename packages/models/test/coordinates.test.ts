@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { buildPanel, parseMarketingCsv } from '@tributary/data';
-import { estimateNonCentring, SamplingCoordinates } from '../src/coordinates.js';
+import { chooseCentring, SamplingCoordinates } from '../src/coordinates.js';
 import { buildModel, type BuildModelOptions } from '../src/index.js';
 import { buildModelParts } from '../src/model.js';
 import { smallPanel } from './fixtures.js';
@@ -104,7 +104,12 @@ describe('sampling coordinates: same posterior, other coordinates', () => {
   test('only the level coordinates are renamed', () => {
     const model = buildModel(smallPanel(), { kind: 'hierarchical' });
     const changed = model.parameterNames.flatMap((n, i) => (n === model.sampling.parameterNames[i] ? [] : [`${n} -> ${model.sampling.parameterNames[i]}`]));
-    expect(changed).toEqual(model.markets.map((m) => `alpha_z[${m}] -> alpha_level[${m}]`));
+    const cells = chooseCentring(buildModelParts(smallPanel(), { kind: 'hierarchical' }).data).betaCentred;
+    const betaRenamed = model.parameterNames.flatMap((n, i) => {
+      const k = i - model.layout.offsets.betaZ;
+      return k >= 0 && k < cells.length && cells[k] === 1 ? [`${n} -> ${n.replace('beta_z', 'beta_log')}`] : [];
+    });
+    expect(changed).toEqual([...model.markets.map((m) => `alpha_z[${m}] -> alpha_level[${m}]`), ...betaRenamed]);
     const pooled = buildModel(smallPanel(), { kind: 'pooled' });
     expect(pooled.sampling.parameterNames.filter((n) => n.startsWith('alpha'))).toEqual(['alpha_level']);
     const learned = buildModel(smallPanel(), { kind: 'hierarchical', learnTransforms: true });
@@ -113,11 +118,11 @@ describe('sampling coordinates: same posterior, other coordinates', () => {
 });
 
 /** `model.sampling`'s composition (model.ts CoordinateTarget) over coordinates with given weights λ. */
-function targetWith(options: BuildModelOptions, lambdas: (numSets: number) => number[]) {
+function targetWith(options: BuildModelOptions, lambdas: (numSets: number) => number[], betaCentred?: (cells: number) => number[]) {
   const panel = smallPanel();
   const model = buildModel(panel, options);
   const { data, hierarchy } = buildModelParts(panel, options);
-  const coords = new SamplingCoordinates(data, hierarchy, lambdas(data.numSets));
+  const coords = new SamplingCoordinates(data, hierarchy, { level: lambdas(data.numSets), betaCentred: betaCentred?.(data.G * data.C) ?? new Array(data.G * data.C).fill(0) });
   const d = model.dim;
   const theta = new Float64Array(d);
   const gTheta = new Float64Array(d);
@@ -145,9 +150,15 @@ describe('partially non-centred levels (any λ in [0, 1] is the same posterior)'
     ['non-centred (λ = 1)', (S: number) => Array(S).fill(1)],
     ['mixed λ', (S: number) => Array.from({ length: S }, (_, s) => [0.37, 0.9, 0.05][s % 3]!)],
   ] as const) {
-    for (const options of [{ kind: 'hierarchical' }, { kind: 'hierarchical', learnTransforms: true }] as BuildModelOptions[]) {
-      test(`${label}${options.learnTransforms ? ', learned' : ''}: lp_ψ − lp_θ∘φ = log|det| (finite differences), φ⁻¹∘φ = id, gradient`, () => {
-        const t = targetWith(options, lambdas);
+    for (const [options, cells] of [
+      [{ kind: 'hierarchical' }, undefined],
+      [{ kind: 'hierarchical', learnTransforms: true }, undefined],
+      [{ kind: 'hierarchical' }, (n: number) => Array.from({ length: n }, (_, k) => (k % 3 === 1 ? 0 : 1))],
+      [{ kind: 'hierarchical', learnTransforms: true }, (n: number) => Array.from({ length: n }, (_, k) => k % 2)],
+    ] as [BuildModelOptions, ((n: number) => number[]) | undefined][]) {
+      const what = `${label}${options.learnTransforms ? ', learned' : ''}${cells ? ', some log beta centred' : ''}`;
+      test(`${what}: lp_ψ − lp_θ∘φ = log|det| (finite differences), φ⁻¹∘φ = id, gradient`, () => {
+        const t = targetWith(options, lambdas, cells);
         const d = t.dim;
         const point = fc.array(fc.integer({ min: -1500, max: 1500 }), { minLength: d, maxLength: d }).map((a) => Float64Array.from(a, (v) => v / 1000));
         fc.assert(
@@ -188,7 +199,7 @@ describe('partially non-centred levels (any λ in [0, 1] is the same posterior)'
       });
       return lines.join('\n') + '\n';
     };
-    const lambdas = (text: string) => estimateNonCentring(buildModelParts(buildPanel(parseMarketingCsv(text)), { kind: 'hierarchical' }).data);
+    const lambdas = (text: string) => chooseCentring(buildModelParts(buildPanel(parseMarketingCsv(text)), { kind: 'hierarchical' }).data).level;
     const distinct = lambdas(csv([0, 1, 2, 4, 8], 0.01));
     const alike = lambdas(csv([1, 1, 1, 1, 1], 0.5));
     for (const l of distinct) expect(l).toBeLessThan(0.1);
