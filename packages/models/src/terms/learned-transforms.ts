@@ -33,6 +33,15 @@
  * ~10% of the whole evaluation. So this file and lift-tests.ts share the one reviewed
  * helper `hillPoint` (math.ts) instead of the two inlined copies there were; the derived
  * quantities (derived.ts, design.ts `mediaColumns`) do use `applyAdstock` and `hill`.
+ *
+ * Geometric adstock + Hill channels do not convolve at all: along each market's grid the
+ * truncated, unnormalized sum U_t = Σ_{l ≤ min(t, L−1)} α^l x_{t−l} follows the recursion
+ * U_t = x_t + α·U_{t−1} − α^L·x_{t−L} (the last term from t ≥ L on), and D_t = ∂U_t/∂α =
+ * U_{t−1} + α·D_{t−1} − L·α^(L−1)·x_{t−L}; a = U/Z and ∂a/∂α = D/Z − U·Z'/Z² with Z = Σ_{l<L} α^l
+ * (the package's normalized weights, so a is the kernel's to rounding: the Stan-equivalence
+ * test holds at 1e-9 relative). O(1) per week instead of O(L): on VOLTA (4 of 6 channels
+ * geometric) a learned-transform gradient takes 150 µs instead of 188 µs (CPU, one thread,
+ * `model.sampling.logDensityAndGradient` at a fixed point, 10,000 calls).
  */
 import { adstockWeightsWithGradient, type AdstockSpec, type SaturationKind } from '@tributary/transforms';
 import type { ModelData } from '../design.js';
@@ -142,6 +151,46 @@ export class LearnedTransformsTerm implements Term {
       const xo = c * numGrid;
       const col = layout.mediaColumn(c);
       const jo = c * N;
+      if (this.fast[c] === 1 && spec.kind === 'geometric') {
+        const al = tPar[c4]!;
+        let Z = 0;
+        let dZ = 0;
+        let pw = 1; // α^l
+        let pwm = 0; // α^(l−1)
+        for (let l = 0; l < L; l++) {
+          Z += pw;
+          dZ += l * pwm;
+          pwm = pw;
+          pw *= al;
+        }
+        const aL = pw;
+        const daL = L * pwm;
+        const invZ = 1 / Z;
+        const dZZ = dZ * invZ * invZ;
+        const uk = theta[off[c4 + 2]!]!;
+        const Kc = tPar[c4 + 2]!;
+        const Sc = tPar[c4 + 3]!;
+        s.tLogK[c] = uk;
+        const { G, obsStart } = this.data;
+        for (let g = 0; g < G; g++) {
+          let U = 0;
+          let D = 0;
+          let t = -1;
+          for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
+            const week = obsWeek[n]!;
+            const base = xo + obsGridRow[n]! - week;
+            while (t < week) {
+              t++;
+              const old = t >= L ? xg[base + t - L]! : 0;
+              const Dn = U + al * D - daL * old;
+              U = xg[base + t]! + al * U - aL * old;
+              D = Dn;
+            }
+            X[n * P + col] = hillPoint(U * invZ, D * invZ - U * dZZ, uk, Kc, Sc, dHa, dHK, dHS, jo + n);
+          }
+        }
+        continue;
+      }
       if (this.fast[c] === 1) {
         adstockWeightsWithGradient(spec, w, dw);
         const uk = theta[off[c4 + 2]!]!;
