@@ -27,6 +27,7 @@
 import type { Model } from '@tributary/models';
 import { buildRng } from '@tributary/sampler';
 import { invalidArgument } from './errors.js';
+import { zigguratNormal } from './normal.js';
 import { sd } from './numerics.js';
 import type { PassCoverage } from './ppc.js';
 import { forEachDraw } from './rebuild.js';
@@ -207,7 +208,7 @@ export function makePass(results: ResultsFolder, model: Model, options: DrawPass
       for (let n = 0; n < N; n++) muSum[n] = muSum[n]! + bufN[n]!;
     }
     if (yRepStats) {
-      view.yRep(uniform, bufN);
+      view.yRep(uniform, bufN, { normal: zigguratNormal });
       if (tileY) tileY.set(bufN, slot * N);
       if (drawMajor && counts) {
         drawMajor.set(bufN, s * N);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { liftTestChecks, pointwiseLogLikelihood, spendTotals, summarizeDerived } from '../src/derived.js';
 import { makePass, passOverDraws } from '../src/draw-pass.js';
 import { EvaluationError } from '../src/errors.js';
+import { zigguratNormal } from '../src/normal.js';
 import { evaluateResults } from '../src/evaluate.js';
 import { posteriorPredictiveChecks } from '../src/ppc.js';
 import { forEachDraw, type FittedModel } from '../src/rebuild.js';
@@ -38,7 +39,7 @@ describe('passOverDraws', () => {
     }
   });
 
-  it('stores exactly the per-method values of every draw, y_rep from the same seeded stream', () => {
+  it('stores exactly the per-method values of every draw, y_rep from the same seeded stream (ziggurat normals)', () => {
     const { model } = fitted;
     const pass = passOverDraws(results, model, { derived: true, ppc: true, logLik: true, seed: 4 });
     const G = model.markets.length;
@@ -62,7 +63,8 @@ describe('passOverDraws', () => {
       }
       model.mean(draw, bufN);
       for (let n = 0; n < N; n++) muSum[n] = muSum[n]! + bufN[n]!;
-      model.posteriorPredictive(draw, rng, bufN);
+      // the pass draws ε with the ziggurat (normal.ts), not posteriorPredictive's Box–Muller
+      model.loadDraw(draw).yRep(rng, bufN, { normal: zigguratNormal });
       for (let n = 0; n < N; n++) expect(pass.yRep![n * S + s]).toBe(bufN[n]);
       model.pointwiseLogLik(draw, bufN);
       for (let n = 0; n < N; n++) expect(pass.logLik![n * S + s]).toBe(bufN[n]);
