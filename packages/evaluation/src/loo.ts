@@ -21,11 +21,18 @@
  * - `rEff` defaults to 1 (loo: 1 with a warning); the evaluation pipeline passes
  *   `relativeEffOfLogLik(ll)` (loo's recommended `relative_eff(exp(ll), chain_id)`), in one sweep
  *   with the LOO itself (`psisLooWithRelativeEff`).
- * - Speed, to rounding: loo computes exp(ll_i) for `relative_eff` and again for `mcse_elpd`, and
- *   the normalized weights with another exp; here exp(ll_i) is computed once per observation and
- *   the weights are divided out of the exponentials `logSumExp` already computed (`LooKernel`).
- *   elpd_loo, p_loo, looic and k are bit for bit what the straightforward transcription gives;
- *   r_eff, n_eff and mcse_elpd_loo differ from it by ≤ 1e-14 relative (ess.ts's direct lags).
+ * - Speed, to rounding: loo computes exp(ll_i) for `relative_eff` and again for `mcse_elpd`, the
+ *   normalized weights with another exp, and elpd_loo and lpd with two more logSumExps (four or
+ *   five exps per draw and observation). Here (`LooKernel`) two: lik_s = exp(ll_s − max ll),
+ *   which are at once the terms of lpd's logSumExp (bit for bit) and, up to the factor
+ *   exp(−max ll) that neither r_eff nor the mcse depends on, the likelihood; and e_s =
+ *   exp(lw_s − max lw) of the weights' normalization. elpd_loo = logSumExp(ll + lw − norm) is
+ *   fused into max ll + log Σ lik_s·e_s − log1p(Σ e) — the same sum reassociated — except when
+ *   the largest product is below 1e-250 (ll and lw so far apart that the products would
+ *   underflow), where it is summed term by term as loo does. Against the transcription: k, lpd,
+ *   the smoothed weights bit for bit; elpd_loo and looic to ~1e-15 relative, p_loo_i = lpd_i −
+ *   elpd_i to the rounding of elpd_i (p_loo 3e-14 relative on the 40-market benchmark); r_eff,
+ *   n_eff and mcse_elpd_loo to ≤ 1e-14 (ess.ts's direct lags, the likelihood's scale).
  *   Observations are independent: `looPointwiseRange` fills any range of rows, so threads can
  *   share the work without changing a number.
  */
@@ -174,9 +181,36 @@ export class LooKernel {
     this.psis = new PsisScratch(numDraws);
   }
 
+  /** The largest ll of the observation `lik` holds, its (first) index, and Σ_{j ≠ that index} lik_j. */
+  private llMax = 0;
+  private llAt = 0;
+  private likSum = 0;
+
+  /**
+   * lik_j = exp(ll_j − max ll) of the observation whose S draws start at values[off]: the
+   * likelihood up to the factor exp(−max ll), which neither r_eff nor the mcse depends on, and
+   * exactly the terms of matrixStats' logSumExp(ll) (their sum, without the maximum's 1, is kept).
+   */
   private likelihood(values: Float64Array, off: number): Float64Array {
     if (this.likOf !== values || this.likAt !== off) {
-      for (let j = 0; j < this.s; j++) this.lik[j] = Math.exp(values[off + j]!);
+      const s = this.s;
+      let at = 0;
+      let m = values[off]!;
+      for (let j = 1; j < s; j++) {
+        if (values[off + j]! > m) {
+          m = values[off + j]!;
+          at = j;
+        }
+      }
+      let sum = 0;
+      for (let j = 0; j < s; j++) {
+        const x = Math.exp(values[off + j]! - m);
+        this.lik[j] = x;
+        if (j !== at) sum += x;
+      }
+      this.llMax = m;
+      this.llAt = at;
+      this.likSum = sum;
       this.likOf = values;
       this.likAt = off;
     }
@@ -195,61 +229,54 @@ export class LooKernel {
     const s = this.s;
     const off = i * s;
     const lw = this.lw;
-    // the log ratios −ll, their maximum, and the (first) largest ll for lpd's logSumExp
+    // the log ratios −ll and their maximum
     let maxLr = -Infinity;
-    let llAt = -1;
-    let llMax = -Infinity;
     for (let j = 0; j < s; j++) {
       const v = values[off + j]!;
       if (!Number.isFinite(v)) invalidArgument(`psisLoo: log-likelihood of draw ${j + 1}, observation ${i + 1} is ${v}; all values must be finite.`);
       lw[j] = -v;
       if (-v > maxLr) maxLr = -v;
-      if (llAt < 0 || v > llMax) {
-        llMax = v;
-        llAt = j;
-      }
     }
     if (!(rEff > 0)) invalidArgument(`psis: rEff must be > 0, got ${rEff}.`);
+    const lik = this.likelihood(values, off);
+    const llMax = this.llMax;
     const tailLength = psisTailLength(s, rEff);
     const paretoK = this.psis.smoothInPlace(lw, tailLength, maxLr);
     // norm = logSumExp(lw) (matrixStats: the first maximum plus log1p of the other terms), keeping
-    // e_s = exp(lw_s − max)
+    // e_s = exp(lw_s − max); in the same sweep Σ lik_s·e_s = Σ exp(ll_s + lw_s − max ll − max lw)
     const e = this.expLw;
     const iMax = this.psis.argMax;
     const lwMax = lw[iMax]!;
     let sum = 0;
+    let sumProd = 0;
+    let maxProd = 0;
     for (let j = 0; j < s; j++) {
-      if (j === iMax) e[j] = 1;
-      else {
-        const x = Math.exp(lw[j]! - lwMax);
-        e[j] = x;
-        sum += x;
-      }
+      const x = j === iMax ? 1 : Math.exp(lw[j]! - lwMax);
+      e[j] = x;
+      if (j !== iMax) sum += x;
+      const p = lik[j]! * x;
+      sumProd += p;
+      if (p > maxProd) maxProd = p;
     }
-    const norm = lwMax + Math.log1p(sum);
+    const log1pSum = Math.log1p(sum);
     const total = 1 + sum;
-    // elpd = logSumExp(ll + lw − norm), lpd = logSumExp(ll) − log S (matrixStats, as numerics.ts)
-    const tmp = this.tmp;
-    let tAt = 0;
-    for (let j = 0; j < s; j++) {
-      lw[j] = lw[j]! - norm;
-      const t = values[off + j]! + lw[j]!;
-      tmp[j] = t;
-      if (t > tmp[tAt]!) tAt = j;
-    }
-    const elpd = sumExpFromMax(tmp, 0, s, tAt);
-    const lpd = sumExpFromMax(values, off, off + s, off + llAt) - Math.log(s);
+    // elpd = logSumExp(ll + lw − norm) = max ll + log Σ lik·e − log1p(Σ e) (norm = max lw +
+    // log1p(Σ e)); when the products come near underflow (ll and lw far apart), loo's own
+    // logSumExp with the maximum taken out of the sum of ll + lw
+    const elpd = maxProd > MIN_FUSED_TERM ? llMax + Math.log(sumProd) - log1pSum : this.elpdBySum(values, off, lwMax + log1pSum);
+    // lpd = logSumExp(ll) − log S: the terms `likelihood` summed
+    const lpd = llMax + Math.log1p(this.likSum) - Math.log(s);
     pw.elpdLoo[i] = elpd;
     pw.pLoo[i] = lpd - elpd;
     pw.looic[i] = -2 * elpd;
     pw.paretoK[i] = paretoK;
     pw.tailLength[i] = tailLength;
     pw.rEff[i] = rEff;
-    // n_eff = r_eff / Σ w² ; mcse_elpd
-    const lik = this.likelihood(values, off);
+    // n_eff = r_eff / Σ w²; mcse_elpd from E[p] = exp(elpd) and its sd, both on lik's scale
+    // (exp(−max ll) times p's): log(E[p] + sd·z) moves by −max ll, its variance does not
     let ss = 0;
     let varEpd = 0;
-    const eEpd = Math.exp(elpd);
+    const eEpd = Math.exp(elpd - llMax);
     for (let j = 0; j < s; j++) {
       const w = e[j]! / total;
       const w2 = w * w;
@@ -269,7 +296,27 @@ export class LooKernel {
     pw.mcseElpdLoo[i] = Math.sqrt(variance(zz, 0, m) / rEff);
     this.likOf = null; // the cache serves relativeEff → pointwise of one observation only
   }
+
+  /** logSumExp(ll + lw − norm) term by term (matrixStats), with `lw` the smoothed log weights. */
+  private elpdBySum(values: Float64Array, off: number, norm: number): number {
+    const s = this.s;
+    const lw = this.lw;
+    const tmp = this.tmp;
+    let tAt = 0;
+    for (let j = 0; j < s; j++) {
+      const t = values[off + j]! + (lw[j]! - norm);
+      tmp[j] = t;
+      if (t > tmp[tAt]!) tAt = j;
+    }
+    return sumExpFromMax(tmp, 0, s, tAt);
+  }
 }
+
+/**
+ * Below this, the largest product lik_s·e_s of the fused elpd sum is too close to underflow for
+ * the sum to keep its digits: elpd is then summed term by term.
+ */
+const MIN_FUSED_TERM = 1e-250;
 
 /**
  * matrixStats' logSumExp of the finite x[a … b) whose (first) maximum is at `at`: the maximum

@@ -183,3 +183,15 @@ function selectRanks(x: Float64Array, a: number, b: number, ranks: readonly numb
     }
   }
 }
+
+/** The first position p < count with values[p] ≥ v (values sorted ascending). */
+export function lowerBound(values: Float64Array, v: number, count: number): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -31,7 +31,7 @@
 import { DEFAULT_HDI_PROB, hdi, qnorm, summarize, type Interval, type SummaryRow } from '@tributary/sampler';
 import { invalidArgument } from './errors.js';
 import { EssScratch } from './ess.js';
-import { mean, quantileSorted } from './numerics.js';
+import { lowerBound, mean, quantileSorted } from './numerics.js';
 
 const BLOM = 3 / 8;
 
@@ -206,13 +206,7 @@ class SummaryScratch {
    */
   private foldOrder(order: Int32Array, median: number): void {
     const { s, sorted, foldedSorted: out, foldedOrder: outOrder } = this;
-    let lo = 0;
-    let hi = s;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < median) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(sorted, median, s);
     let l = lo - 1; // sorted[l] < median ≤ sorted[r]
     let r = lo;
     let k = 0;

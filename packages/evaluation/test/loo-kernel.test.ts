@@ -58,3 +58,41 @@ describe('largestInOrder', () => {
     expect(() => largestInOrder(Float64Array.from([1, 2]), 3)).toThrow(/k = 3/);
   });
 });
+
+describe('largestInOrder on long vectors (the sampled threshold)', () => {
+  const reference = (x: Float64Array, k: number) => {
+    const order = Array.from(x, (_, i) => i).sort((a, b) => x[a]! - x[b]! || a - b);
+    return order.slice(x.length - k);
+  };
+
+  it('returns the last k indices of the stable order for random walks, ties and repeated values', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1024, max: 5000 }),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.constantFrom(0, 0.1, 1),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        (n, seed, round, kFraction) => {
+          let state = seed;
+          const next = () => (state = (state * 48271) % 2147483647) / 2147483647;
+          const x = new Float64Array(n);
+          let walk = 0;
+          for (let i = 0; i < n; i++) {
+            walk = 0.9 * walk + next() - 0.5; // autocorrelated, as MCMC draws are
+            x[i] = round > 0 ? Math.round(walk / round) * round : walk;
+          }
+          const k = Math.max(1, Math.floor(kFraction * n));
+          expect(Array.from(largestInOrder(x, k))).toEqual(reference(x, k));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('lowers a threshold guessed too high (the sampled positions hold the largest values)', () => {
+    const n = 4096;
+    const x = new Float64Array(n).fill(-1);
+    for (let i = 0; i < n; i += n / 256) x[i] = 10 + i;
+    for (const k of [100, 257, 300, 1000]) expect(Array.from(largestInOrder(x, k))).toEqual(reference(x, k));
+  });
+});
