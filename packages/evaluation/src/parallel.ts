@@ -5,17 +5,19 @@
  *
  * - the worker rebuilds the model itself (from manifest.json and the data file, while this
  *   thread parses draws.csv) and receives a copy of the draws;
- * - the pass over the draws (draw-pass.ts) is shared by blocks of PASS_BLOCK draws: the worker
- *   visits every draw in order for what must be sequential — y_rep from the seeded stream
- *   (consumed draw after draw by y_rep only, so the numbers are the full pass's) and the sum of
- *   μ in draw order — and both threads claim blocks (`Atomics.compareExchange` on one flag per
- *   block) for ROAS, marginal ROAS, contributions, the log-likelihood and the lift tests, written
- *   at their draw's index into SharedArrayBuffers; the worker computes a block it claims from the
- *   draw view it loaded anyway, so the faster thread simply takes more blocks;
+ * - the pass over the draws (draw-pass.ts) is split by part: the worker visits every draw in
+ *   order for what must be sequential — y_rep from the seeded stream (consumed draw after draw by
+ *   y_rep only, so the numbers are the full pass's), the predictive coverage counts and the sum
+ *   of μ in draw order — and this thread computes ROAS, marginal ROAS, contributions, the
+ *   log-likelihood and the lift tests of every draw, written at their draw's index into
+ *   SharedArrayBuffers. (Both threads used to claim blocks of the second kind; the worker's
+ *   sequential y_rep is the longer of the two, so every block it took lengthened the critical
+ *   path and this thread waited for it before PSIS-LOO.)
  * - then both take chunks of the remaining independent work from one shared counter
  *   (`Atomics.add`): parameter ranges of the summary (R-hat, ESS, …: summary.ts), then
  *   observation ranges of r_eff + PSIS-LOO (loo.ts `looPointwiseRange`, written into shared
- *   arrays) once both passes are done; the worker makes the predictive checks from its y_rep.
+ *   arrays), which need only this thread's pass: this thread goes on to them without waiting for
+ *   the worker, which joins when its y_rep pass and the predictive checks are done.
  *
  * Every number depends only on its own draw, parameter or observation and is computed by the same
  * code in the same order whoever computes it; summary rows are put back in chunk order and the
@@ -31,8 +33,8 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { TributaryError } from '@tributary/data';
 import { MODEL_MODULE_URL } from '@tributary/models';
 import type { SummaryRow } from '@tributary/sampler';
-import { spendTotals, summarizeDerived, type DerivedSummary } from './derived.js';
-import { makePass, PASS_BLOCK, type DrawPass, type PassOutputs } from './draw-pass.js';
+import { spendTotals, summarizeDerived } from './derived.js';
+import { makePass, type DrawPass, type PassOutputs } from './draw-pass.js';
 import { EvaluationError, type EvaluationErrorCode } from './errors.js';
 import type { EvaluationParts } from './evaluate.js';
 import { allocatePointwise, buildLogLikelihoodMatrix, looFromPointwise, LooKernel, looPointwiseRange, type LogLikelihoodMatrix, type LooPointwise } from './loo.js';
@@ -53,9 +55,6 @@ const LOO_CHUNK = 192;
 /** Slots of the shared control array. */
 const NEXT_CHUNK = 0;
 const MAIN_PASS_DONE = 1;
-/** Block claims: 0 free, 1 this (main) thread, 2 the worker. */
-const BY_MAIN = 1;
-const BY_WORKER = 2;
 
 /** What the worker is started with (structured-cloneable). */
 export interface WorkerInit {
@@ -77,8 +76,6 @@ export interface WorkerStart {
 export interface SharedWork {
   /** [next chunk, main pass done] on a SharedArrayBuffer. */
   readonly control: Int32Array;
-  /** One claim flag per block of the pass. */
-  readonly blocks: Int32Array;
   /** The pass's per-draw outputs, filled block by block by both threads. */
   readonly outputs: PassOutputs;
   readonly numParams: number;
@@ -108,11 +105,6 @@ export interface ChunkOutcome<E = unknown> {
   readonly error: { readonly chunk: number; readonly error: E } | undefined;
 }
 
-/** The claim of block b for this thread (`BY_MAIN` or `BY_WORKER`): true when it was free. */
-export function claimBlock(work: SharedWork, who: typeof BY_MAIN | typeof BY_WORKER): (block: number) => boolean {
-  return (block) => Atomics.compareExchange(work.blocks, block, 0, who) === 0;
-}
-export { BY_MAIN, BY_WORKER };
 
 /**
  * Takes chunks from the shared counter until none is left (or one fails): summary chunks first,
@@ -273,7 +265,6 @@ export async function evaluationPartsWithWorker(worker: EvaluationWorker, result
   const shared64 = (length: number) => new Float64Array(new SharedArrayBuffer(8 * length));
   const work: SharedWork = {
     control: new Int32Array(new SharedArrayBuffer(8)),
-    blocks: new Int32Array(new SharedArrayBuffer(4 * Math.ceil(S / PASS_BLOCK))),
     outputs: {
       roas: shared64(G * C * S),
       marginalRoas: shared64(G * C * S),
@@ -288,23 +279,18 @@ export async function evaluationPartsWithWorker(worker: EvaluationWorker, result
   };
   const parts = { derived: true, logLik: true, liftTests: true } as const;
   const replies = worker.start({ type: 'start', numChains: results.numChains, numDraws: results.numDraws, draws: results.draws, seed, work });
-  const mainPass = makePass(results, model, parts, { into: work.outputs, muSum: false, claim: claimBlock(work, BY_MAIN), spendTotal: spendTotals(fitted.panel) });
+  const mainPass = makePass(results, model, parts, { into: work.outputs, muSum: false, spendTotal: spendTotals(fitted.panel) });
   Atomics.store(work.control, MAIN_PASS_DONE, 1);
   Atomics.notify(work.control, MAIN_PASS_DONE);
-  // the derived summaries need every block and the worker's μ sum: made as soon as the worker's
-  // pass is done (before this thread's first LOO chunk, while the worker takes LOO chunks)
-  let derivedParts: { pass: DrawPass; derived: DerivedSummary } | undefined;
-  const summarizeWhenPassed = async () => {
-    const { muSum } = await replies.pass;
-    const pass = { ...mainPass, muSum };
-    derivedParts ??= { pass, derived: summarizeDerived(results, fitted, { pass }) };
-  };
-  const mine = await runChunks(work, results.draws, results.numChains, summarizeWhenPassed);
-  await summarizeWhenPassed();
+  // the log-likelihood is complete: this thread needs nothing of the worker before its chunks
+  const mine = await runChunks(work, results.draws, results.numChains, () => undefined);
+  // the derived summaries need the worker's μ sum
+  const pass: DrawPass = { ...mainPass, muSum: (await replies.pass).muSum };
+  const derivedParts = { pass, derived: summarizeDerived(results, fitted, { pass }) };
   const theirs = await replies.done;
   const errors = [mine.error, theirs.outcome.error && { chunk: theirs.outcome.error.chunk, error: deserializeError(theirs.outcome.error.error) }];
   const first = errors.filter((e) => e !== undefined).sort((a, b) => a.chunk - b.chunk)[0];
   if (first) throw first.error;
   const summary = [...mine.rows, ...theirs.outcome.rows].sort((a, b) => a[0] - b[0]).flatMap(([, rows]) => rows);
-  return { summary, ...derivedParts!, ppc: theirs.ppc, loo: looFromPointwise(work.pointwise, S) };
+  return { summary, ...derivedParts, ppc: theirs.ppc, loo: looFromPointwise(work.pointwise, S) };
 }

@@ -1,13 +1,12 @@
 /**
  * Worker-thread entry of the two-thread evaluation (parallel.ts): rebuilds the fitted model from
  * the folder's manifest and data file as soon as it starts, then — given the draws — makes its
- * share of the pass (every draw's y_rep and μ, and the blocks it claims of the rest), the
- * predictive checks, and takes chunks of the summary and PSIS-LOO work.
+ * share of the pass (every draw's y_rep, coverage counts and μ; the main thread computes the
+ * rest), the predictive checks, and takes chunks of the summary and PSIS-LOO work.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { spendTotals } from './derived.js';
 import { makePass } from './draw-pass.js';
-import { BY_WORKER, claimBlock, runChunks, serializeError, waitForMainPass, type WorkerInit, type WorkerReply, type WorkerStart } from './parallel.js';
+import { runChunks, serializeError, waitForMainPass, type WorkerInit, type WorkerReply, type WorkerStart } from './parallel.js';
 import { countedPredictiveChecks, passCoverage } from './ppc.js';
 import { rebuildModel, type FittedModel } from './rebuild.js';
 import { folderName, loadManifest, type ResultsFolder, type ResultsManifest } from './results.js';
@@ -42,7 +41,7 @@ if (port !== null) {
         const seed = start.seed === undefined ? {} : { seed: start.seed };
         const { work } = start;
         const coverage = passCoverage(fitted.panel);
-        const pass = makePass(results, fitted.model, { ppc: true, derived: true, logLik: true, liftTests: true, ...seed }, { into: work.outputs, muSum: true, claim: claimBlock(work, BY_WORKER), coverage, spendTotal: spendTotals(fitted.panel) });
+        const pass = makePass(results, fitted.model, { ppc: true, ...seed }, { muSum: true, coverage });
         port.postMessage({ type: 'pass', muSum: pass.muSum! } satisfies WorkerReply);
         const ppc = countedPredictiveChecks(fitted, pass, coverage);
         const outcome = await runChunks(work, start.draws, start.numChains, () => waitForMainPass(work.control));
