@@ -6,8 +6,10 @@
  *   seasonality, controls, channels) and the sum of μ (money) per observed row;
  * - `ppc`: the replicated data y_rep (money) per observed row, from `buildRng(seed)` of
  *   `@tributary/sampler` consumed draw after draw (chains in order) by `DrawView.yRep` only, so
- *   the stream is the one `posteriorPredictiveChecks` always used: the same seed gives the same
- *   numbers;
+ *   the same seed gives the same numbers. ε is drawn by the ziggurat of normal.ts (Marsaglia &
+ *   Tsang; Doornik), not by the model's default Box–Muller (`posteriorPredictive`): about a third
+ *   of the cost, so the replicated data (and the predictive p-values and coverages) are other
+ *   draws than those of the builds before it, for the same seed;
  * - `logLik`: the pointwise log-likelihood of the scaled target (for PSIS-LOO);
  * - `liftTests`: the model-implied lift of every lift test.
  *
@@ -20,9 +22,10 @@
  * the spend totals, ROAS is the channel contribution over the spend — `DrawView.roas`'s
  * expression on the contributions the pass reads anyway (`roas` would compute them a second
  * time), bit for bit (test/draw-pass.test.ts); and parallel.ts shares one pass between two threads
- * by blocks of PASS_BLOCK draws (what must be sequential — the y_rep stream, the μ sum — stays in
- * one thread; every other value is written at its draw's index by whichever thread claimed the
- * block), with the predictive coverage counted as y_rep is drawn (ppc.ts `CoverageCounts`).
+ * by part (what must be sequential — the y_rep stream, the μ sum — in the worker, with the
+ * predictive coverage counted as y_rep is drawn, ppc.ts `CoverageCounts`; every other value,
+ * written at its draw's index, in the main thread). `PassSplit.claim` can still split the other
+ * parts by blocks of PASS_BLOCK draws.
  */
 import type { Model } from '@tributary/models';
 import { buildRng } from '@tributary/sampler';
