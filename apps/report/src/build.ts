@@ -1,5 +1,9 @@
 // buildReportInput: reads the results folders (and optionally the data, the ground truth, a
 // budget plan and a second "divergent" results folder) and computes everything the report shows.
+// Large panels (issue 17): the top markets and the rest (build/markets.ts) are chosen here from
+// the data and passed to computeModel, which summarises the rest as one group. The evaluation
+// (evaluateResultsParallel, most of the CPU time at 200 markets) is used as it is: its numbers
+// are read, not recomputed.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -14,8 +18,9 @@ import { buildPlanInput, checkPlanSource, readPlan, type PlanFile } from './buil
 import { readBacktestInput } from './build/backtest.js';
 import { readSbcInput } from './build/sbc.js';
 import { findModelDirs, loadModelFolders } from './build/results.js';
+import { marketGroups } from './build/markets.js';
 import { buildTruthInput, parseGroundTruth, type GroundTruthFile } from './build/truth.js';
-import type { FailureInput, ModelInput, ReportInput, SbcInput, TransformInput } from './types.js';
+import type { FailureInput, MarketGroups, ModelInput, ReportInput, SbcInput, TransformInput } from './types.js';
 import { channelDefaults } from '@tributary/transforms';
 import type { ChannelTransform } from '@tributary/models';
 
@@ -74,6 +79,8 @@ interface LoadedSet {
   truthPath?: string;
   computations: ModelComputation[];
   models: ModelInput[];
+  /** Top markets and the rest (large panels only; build/markets.ts). */
+  groups?: MarketGroups;
   compared: ComparisonResult;
   notes: string[];
 }
@@ -203,6 +210,7 @@ export async function buildReportInput(options: BuildReportOptions): Promise<Rep
     channels,
     marketWeeks,
     marketTiers,
+    ...(main.groups ? { marketGroups: main.groups } : {}),
     sources,
     notes,
     ...(main.data && main.panel ? { data: buildDataInput(main.data, main.panel) } : {}),
@@ -272,13 +280,14 @@ async function loadSet(resultsDir: string, dataFile: string | undefined, truthFi
     truthRaw = await loadGroundTruth(truthPath);
     truth = parseGroundTruth(truthRaw, truthPath);
   }
+  const groups = marketGroups(panel);
   const computations: ModelComputation[] = [];
   const fittedModels: FittedModel[] = [];
   for (const f of folders) {
     const fitted = await rebuildModel(f, { csvText: text });
     // On two threads (a worker makes the predictive pass): the same report as evaluateResults, bit for bit.
     const report = await evaluateResultsParallel(f, fitted, { ...(truthRaw ? { truth: truthRaw } : {}), seed });
-    computations.push(computeModel(f, fitted, report, { maxDraws, seed }));
+    computations.push(computeModel(f, fitted, report, { maxDraws, seed, ...(groups ? { groups } : {}) }));
     fittedModels.push(fitted);
   }
   const compared = computeComparison(computations.map((c) => c.report));
@@ -286,7 +295,7 @@ async function loadSet(resultsDir: string, dataFile: string | undefined, truthFi
   const h = computations.find((c) => c.kind === 'hierarchical');
   const disp = displacementGrid(compared.raw, panel.markets, panel.channels);
   if (h && disp) h.input.displacement = disp;
-  return { folders, data, panel, dataPath, text, fitted: fittedModels, ...(truth ? { truth } : {}), ...(truthPath ? { truthPath } : {}), computations, models: computations.map((c) => c.input), compared, notes };
+  return { folders, data, panel, dataPath, text, fitted: fittedModels, ...(truth ? { truth } : {}), ...(truthPath ? { truthPath } : {}), computations, models: computations.map((c) => c.input), compared, notes, ...(groups ? { groups } : {}) };
 }
 
 function defaultTransforms(f: ResultsFolder): TransformInput[] {

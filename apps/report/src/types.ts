@@ -1,6 +1,7 @@
 // ReportInput: everything the report shows, as plain numbers and strings (no draws of the
 // whole posterior, no classes), so that rendering is a pure function and a test can build an
-// input by hand. `buildReportInput` (build.ts) computes it from results folders.
+// input by hand. `buildReportInput` (build.ts) computes it from results folders. Large panels add
+// `marketGroups` and each model's `rest` (issue 17); small panels leave them out.
 
 /** How much data a market has: sparse (< 40 observed weeks), medium (40–77) or rich (≥ 78). */
 export type Tier = 'sparse' | 'medium' | 'rich';
@@ -27,6 +28,12 @@ export interface ReportInput {
   /** Observed weeks per market (for sorting and tiers), in `markets` order. */
   marketWeeks: number[];
   marketTiers: Tier[];
+  /**
+   * Large panels only (more than 24 markets, build/markets.ts): the markets shown by name in
+   * the per-market charts (the most observed revenue first) and the rest, drawn as one group.
+   * Absent for small panels, which show every market in every chart.
+   */
+  marketGroups?: MarketGroups;
   /** Where the inputs came from (shown in the footer). */
   sources: { label: string; path: string }[];
   /** Things the reader should know about the report itself (missing files, skipped parts). */
@@ -214,6 +221,35 @@ export interface ModelInput {
   /** Share of observed weeks inside the 94% predictive interval, per market. */
   ppcCoverage?: number[];
   contributionsOverTime?: ContributionSeries[];
+  /**
+   * With `marketGroups`: the rest markets as one group. `fit` and `contributionsOverTime` then
+   * hold the top markets only.
+   */
+  rest?: RestOfMarkets;
+}
+
+/** Indices into `ReportInput.markets`. */
+export interface MarketGroups {
+  /** Shown by name, most observed revenue first. */
+  top: number[];
+  /** Shown as one group, in data order. */
+  rest: number[];
+  /** "other 188 markets". */
+  label: string;
+}
+
+/** The rest markets of `MarketGroups` together, per model. */
+export interface RestOfMarkets {
+  /** ROAS per channel of the group: Σ contribution / Σ spend over its markets, per draw. */
+  roas: (Estimate | null)[];
+  /** Spend-weighted marginal ROAS per channel of the group, per draw. */
+  marginalRoas: (Estimate | null)[];
+  /** Weekly revenue summed over the group's markets observed that week: observed, predictive mean and 94% band of the sum. */
+  fit?: FitSeries;
+  /** Share of the group's weeks (sums) inside that band. */
+  fitCoverage?: number;
+  /** The group's summed weekly contributions (posterior mean). */
+  contributions?: ContributionSeries;
 }
 
 export interface ComparisonRow {

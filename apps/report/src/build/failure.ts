@@ -1,6 +1,8 @@
 // Failure indicators of partial pooling, in plain words: is there common ground to borrow
 // from, does pooling override what rich markets clearly say, how far are sparse markets moved,
-// does the hierarchical model still predict better, and did the sampler cope.
+// does the hierarchical model still predict better, and did the sampler cope. (The share of
+// surprising weeks divides by the evaluation's numObs: with large panels `fit` has the top
+// markets only.)
 import { channelLabel } from '../charts/format.js';
 import { FAILURE_MODE_THRESHOLDS, type FailureModeKind } from '@tributary/evaluation';
 import type { ComparisonInput, Estimate, FailureIndicator, FailureInput, Status, Tier } from '../types.js';
@@ -111,7 +113,7 @@ export function buildFailureInput(ctx: FailureContext): FailureInput | undefined
     });
   }
   if (hr && hr.numHighK > 0) {
-    const n = h.fit?.reduce((a, f) => a + f.dates.length, 0) ?? 0;
+    const n = ctx.hierarchical.report.numObs;
     const share = n ? hr.numHighK / n : 0;
     indicators.push({
       id: 'pareto_k',

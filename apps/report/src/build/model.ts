@@ -4,11 +4,19 @@
 // over (at most `maxDraws`) posterior draws, one model.loadDraw each: all-market ROAS per
 // channel, the weekly predictive band, the posterior mean of the weekly contributions, and the
 // transform curves. Spend totals are @tributary/evaluation's `spendTotals`.
+// Large panels (issue 17, `options.groups`): the same pass also sums the rest markets per draw —
+// their ROAS (Σ contribution / Σ spend) and marginal ROAS (spend-weighted), y_rep summed per week
+// for the band of their summed revenue — and keeps y_rep (and sorts bands) for the top markets'
+// weeks only (N × S doubles were 250 MB at 200 markets). The y_rep stream is unchanged, so the top
+// markets' bands are those of the full computation. Per market-channel lookups in the evaluation's
+// rows go through maps (a find per cell was quadratic in the markets). Deviation: this pass is
+// still a second one over the draws after the evaluation's; its μ and contributions per draw are
+// not exposed by @tributary/evaluation, so they cannot be reused yet.
 import { spendTotals, type EvaluationReport, type FittedModel, type ResultsFolder } from '@tributary/evaluation';
 import { transformSpecs, type ChannelTransform, type Model } from '@tributary/models';
 import { buildRng, type SummaryRow } from '@tributary/sampler';
 import { adstockWeights, saturationScalarWithGradient, type SaturationSpec } from '@tributary/transforms';
-import type { ContributionSeries, Estimate, FitSeries, ModelInput, ParameterRow, Status, TransformInput } from '../types.js';
+import type { ContributionSeries, Estimate, FitSeries, MarketGroups, ModelInput, ParameterRow, RestOfMarkets, Status, TransformInput } from '../types.js';
 import { fitWallSeconds, pooledDraws, thinIndices, type PooledDraws } from './results.js';
 import { HDI_PROB, estimate, mean, quantileSorted } from './stats.js';
 
@@ -24,6 +32,12 @@ export interface ModelComputation {
 export interface ComputeOptions {
   maxDraws: number;
   seed: number;
+  /**
+   * Large panels (build/markets.ts): the rest markets are summarised as one group (ROAS per draw
+   * of their sums, their summed weekly revenue and contributions) and only the top markets get
+   * per-week series, so y_rep is kept for the top markets' weeks only.
+   */
+  groups?: MarketGroups;
 }
 
 /** Everything for one fitted model: evaluation's report plus the per-week series the charts need. */
@@ -49,13 +63,36 @@ export function computeModel(r: ResultsFolder, fitted: FittedModel, report: Eval
   const idx = thinIndices(draws.numDraws, options.maxDraws);
   const S = idx.length;
   const spend = spendTotals(panel);
+  // Which observations keep their y_rep draws (every one, or the top markets' with groups), and
+  // for the rest markets the index of each observation's date among the group's dates.
+  const isRest = new Uint8Array(G);
+  for (const g of options.groups?.rest ?? []) isRest[g] = 1;
+  const slot = new Int32Array(N).fill(-1);
+  const restDay = new Int32Array(N).fill(-1);
+  let kept = 0;
+  const restDateSet = new Set<string>();
+  for (let g = 0; g < G; g++) {
+    for (let n = panel.obsOffset[g]!; n < panel.obsOffset[g]! + panel.marketNumObs[g]!; n++) {
+      if (isRest[g]) restDateSet.add(panel.obsDates[n]!);
+      else slot[n] = kept++;
+    }
+  }
+  const restDates = [...restDateSet].sort();
+  const D = restDates.length;
+  if (D) {
+    const day = new Map(restDates.map((d, i) => [d, i]));
+    for (let n = 0; n < N; n++) if (slot[n]! < 0) restDay[n] = day.get(panel.obsDates[n]!)!;
+  }
+  const restRoas = new Float64Array(D ? S * C : 0);
+  const restMroas = new Float64Array(D ? S * C : 0);
+  const restRep = new Float64Array(D * S);
   // Per draw, from ONE model.loadDraw: all-market ROAS and marginal ROAS per channel, expected
   // revenue, replicated data and the weekly channel contributions (their posterior mean).
   const roasTot = new Float64Array(S * C);
   const mroasTot = new Float64Array(S * C);
   const muSum = new Float64Array(N);
   const weeklySum = new Float64Array(N * C);
-  const yrep = new Float64Array(N * S);
+  const yrep = new Float64Array(kept * S);
   const bufGC = new Float64Array(G * C);
   const bufN = new Float64Array(N);
   const bufNC = new Float64Array(N * C);
@@ -69,22 +106,39 @@ export function computeModel(r: ResultsFolder, fitted: FittedModel, report: Eval
       let num = 0;
       let den = 0;
       let mnum = 0;
+      let rnum = 0;
+      let rden = 0;
+      let rmnum = 0;
       for (let g = 0; g < G; g++) {
         const sp = spend[g * C + ch]!;
         if (sp > 0) {
-          num += parts.channels[g]![ch]!;
-          den += sp;
+          const v = parts.channels[g]![ch]!;
           const mr = bufGC[g * C + ch]!;
+          num += v;
+          den += sp;
           if (Number.isFinite(mr)) mnum += mr * sp;
+          if (isRest[g]) {
+            rnum += v;
+            rden += sp;
+            if (Number.isFinite(mr)) rmnum += mr * sp;
+          }
         }
       }
       roasTot[k * C + ch] = den > 0 ? num / den : NaN;
       mroasTot[k * C + ch] = den > 0 ? mnum / den : NaN;
+      if (D) {
+        restRoas[k * C + ch] = rden > 0 ? rnum / rden : NaN;
+        restMroas[k * C + ch] = rden > 0 ? rmnum / rden : NaN;
+      }
     }
     view.mean(bufN);
     for (let n = 0; n < N; n++) muSum[n]! += bufN[n]!;
     view.yRep(rng, bufN);
-    for (let n = 0; n < N; n++) yrep[n * S + k] = bufN[n]!;
+    for (let n = 0; n < N; n++) {
+      const j = slot[n]!;
+      if (j >= 0) yrep[j * S + k] = bufN[n]!;
+      else restRep[restDay[n]! * S + k]! += bufN[n]!;
+    }
     view.weeklyContributions(bufNC);
     for (let i = 0; i < N * C; i++) weeklySum[i]! += bufNC[i]!;
   });
@@ -93,10 +147,14 @@ export function computeModel(r: ResultsFolder, fitted: FittedModel, report: Eval
   const marginalRoasTotal = Array.from({ length: C }, (_, ch) => estimate(column(mroasTot, C, ch)));
 
   // Per market and channel, from the evaluation report.
+  // (looked up by market and channel: a find per cell is quadratic in the markets)
+  const key = (market: string, channel: string) => `${market}\u0000${channel}`;
+  const roasRow = new Map<string, (typeof report.roas)[number]>();
+  for (const x of report.roas) if (!roasRow.has(key(x.market, x.channel))) roasRow.set(key(x.market, x.channel), x);
   const cell = <T>(f: (row: (typeof report.roas)[number]) => T): (T | null)[][] =>
     model.markets.map((mk) =>
       model.channels.map((ch) => {
-        const row = report.roas.find((x) => x.market === mk && x.channel === ch);
+        const row = roasRow.get(key(mk, ch));
         return row ? f(row) : null;
       }),
     );
@@ -105,26 +163,32 @@ export function computeModel(r: ResultsFolder, fitted: FittedModel, report: Eval
   const marginalRoas = cell((x) => ok({ mean: x.marginalMean, lower: x.marginalHdiLow, upper: x.marginalHdiHigh })).map((r) => r.map((e) => e ?? null));
   const contribution = cell((x) => x.contribution).map((r) => r.map((v) => v ?? 0));
   const stability = model.channels.map((ch) => report.stability.find((x) => x.channel === ch)?.sd ?? NaN);
-  const shrinkage = report.shrinkage.length
-    ? model.markets.map((mk) => model.channels.map((ch) => report.shrinkage.find((x) => x.market === mk && x.channel === ch)?.value ?? NaN))
-    : undefined;
-  const ppcCoverage = model.markets.map((mk) => report.ppc.find((p) => p.market === mk)?.coverage94 ?? NaN);
+  const shrinkRow = new Map<string, number>();
+  for (const x of report.shrinkage) if (!shrinkRow.has(key(x.market, x.channel))) shrinkRow.set(key(x.market, x.channel), x.value);
+  const shrinkage = report.shrinkage.length ? model.markets.map((mk) => model.channels.map((ch) => shrinkRow.get(key(mk, ch)) ?? NaN)) : undefined;
+  const ppcRow = new Map<string, number>();
+  for (const p of report.ppc) if (!ppcRow.has(p.market)) ppcRow.set(p.market, p.coverage94);
+  const ppcCoverage = model.markets.map((mk) => ppcRow.get(mk) ?? NaN);
 
-  // Posterior predictive band per observed week (equal-tailed 94%).
+  // Posterior predictive band per observed week (equal-tailed 94%), of the markets that keep y_rep.
   const fit: FitSeries[] = [];
   const sorted = new Float64Array(S);
+  const band = (draws: Float64Array, row: number, into: { lower: number[]; upper: number[] }) => {
+    for (let k = 0; k < S; k++) sorted[k] = draws[row * S + k]!;
+    sorted.sort();
+    into.lower.push(quantileSorted(sorted, (1 - HDI_PROB) / 2));
+    into.upper.push(quantileSorted(sorted, 1 - (1 - HDI_PROB) / 2));
+  };
   for (let g = 0; g < G; g++) {
+    if (isRest[g]) continue;
     const start = panel.obsOffset[g]!;
     const count = panel.marketNumObs[g]!;
     const f: FitSeries = { market: model.markets[g]!, dates: [], observed: [], mean: [], lower: [], upper: [] };
     for (let n = start; n < start + count; n++) {
-      for (let k = 0; k < S; k++) sorted[k] = yrep[n * S + k]!;
-      sorted.sort();
+      band(yrep, slot[n]!, f);
       f.dates.push(panel.obsDates[n]!);
       f.observed.push(panel.y[n]!);
       f.mean.push(muSum[n]! / S);
-      f.lower.push(quantileSorted(sorted, (1 - HDI_PROB) / 2));
-      f.upper.push(quantileSorted(sorted, 1 - (1 - HDI_PROB) / 2));
     }
     fit.push(f);
   }
@@ -156,6 +220,7 @@ export function computeModel(r: ResultsFolder, fitted: FittedModel, report: Eval
   const transforms = transformCurves(model, draws, idx);
   const contributionsOverTime: ContributionSeries[] = [];
   for (let g = 0; g < G; g++) {
+    if (isRest[g]) continue;
     const start = panel.obsOffset[g]!;
     const count = panel.marketNumObs[g]!;
     const s: ContributionSeries = { market: model.markets[g]!, dates: [], base: [], channels: model.channels.map(() => []) };
@@ -171,6 +236,7 @@ export function computeModel(r: ResultsFolder, fitted: FittedModel, report: Eval
     }
     contributionsOverTime.push(s);
   }
+  const rest = options.groups && D ? restOfMarkets(options.groups.label, restDates, restDay) : undefined;
 
   const input: ModelInput = {
     ...diagnosticsPart(r, draws, report, model.markets),
@@ -187,8 +253,35 @@ export function computeModel(r: ResultsFolder, fitted: FittedModel, report: Eval
     fit,
     ppcCoverage,
     contributionsOverTime,
+    ...(rest ? { rest } : {}),
   };
   return { input, kind: m.model, report, transforms };
+
+  /** The rest markets together: ROAS per draw of their sums, summed weekly revenue and contributions. */
+  function restOfMarkets(label: string, dates: string[], day: Int32Array): RestOfMarkets {
+    const observed = new Float64Array(D);
+    const mu = new Float64Array(D);
+    const weekly = new Float64Array(D * C);
+    for (let n = 0; n < N; n++) {
+      const d = day[n]!;
+      if (d < 0) continue;
+      observed[d]! += panel.y[n]!;
+      mu[d]! += muSum[n]! / S;
+      for (let ch = 0; ch < C; ch++) weekly[d * C + ch]! += weeklySum[n * C + ch]! / S;
+    }
+    const f: FitSeries = { market: label, dates, observed: Array.from(observed), mean: Array.from(mu), lower: [], upper: [] };
+    for (let d = 0; d < D; d++) band(restRep, d, f);
+    const inside = f.observed.filter((y, d) => y >= f.lower[d]! && y <= f.upper[d]!).length;
+    const channels = model.channels.map((_, ch) => Array.from({ length: D }, (__, d) => weekly[d * C + ch]!));
+    const base = Array.from({ length: D }, (_, d) => mu[d]! - channels.reduce((a, c) => a + c[d]!, 0));
+    return {
+      roas: Array.from({ length: C }, (_, ch) => estimate(column(restRoas, C, ch))),
+      marginalRoas: Array.from({ length: C }, (_, ch) => estimate(column(restMroas, C, ch))),
+      fit: f,
+      fitCoverage: inside / D,
+      contributions: { market: label, dates, base, channels },
+    };
+  }
 }
 
 export const SAT_X = Array.from({ length: 61 }, (_, i) => (i * 1.5) / 60);
