@@ -1,5 +1,6 @@
 // Small HTML helpers shared by the sections: figures, tables (sortable by a tiny inline script),
-// status badges and call-outs. Every piece of text is escaped here.
+// status badges and call-outs. Every piece of text is escaped here. A table with `scroll` (one row
+// per market of a large panel) scrolls in a box with its header kept in view; printed, it is whole.
 import { escapeHtml } from './charts/format.js';
 import type { Status, Tier } from './types.js';
 
@@ -25,7 +26,8 @@ export interface Column<T> {
   title?: string;
 }
 
-export function table<T>(columns: Column<T>[], rows: readonly T[], options: { caption?: string; className?: string; rowClass?: (row: T) => string } = {}): string {
+/** `scroll`: a long table (one row per market of a large panel) scrolls in a box with its header kept in view. */
+export function table<T>(columns: Column<T>[], rows: readonly T[], options: { caption?: string; className?: string; rowClass?: (row: T) => string; scroll?: boolean } = {}): string {
   const head = columns
     .map((c) => `<th scope="col" class="align-${c.align ?? 'left'}"${c.title ? ` title="${escapeHtml(c.title)}"` : ''}>${escapeHtml(c.header)}</th>`)
     .join('');
@@ -43,7 +45,7 @@ export function table<T>(columns: Column<T>[], rows: readonly T[], options: { ca
     })
     .join('');
   return (
-    `<div class="table-wrap"><table class="sortable ${escapeHtml(options.className ?? '')}">` +
+    `<div class="table-wrap${options.scroll ? ' table-scroll' : ''}"><table class="sortable ${escapeHtml(options.className ?? '')}">` +
     (options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : '') +
     `<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`
   );

@@ -1,5 +1,6 @@
 // renderReport: ReportInput → one self-contained HTML page (inline CSS, inline SVG, a few lines
 // of inline script for sorting tables; no external resources, so it opens offline and prints).
+// Large panels (issue 17): the summary counts the sparse markets instead of naming them.
 import { channelLabel, escapeHtml, formatEuro, formatPercent, formatRoas } from './charts/format.js';
 import { renderComparisonSection } from './sections/comparison.js';
 import { mainModel, modelLabel, presentSections, REPORT_SECTIONS } from './sections/common.js';
@@ -67,7 +68,8 @@ function renderSummary(input: ReportInput): string {
     items.push({
       k: 'Data',
       v: `${input.markets.length} markets · ${input.channels.length} channels`,
-      d: `${input.data.numRows} market-weeks; ${sparse.length ? `${sparse.map((m) => m.market).join(', ')} have only ${Math.min(...sparse.map((m) => m.numObserved))} weeks` : 'every market has 40+ weeks'}.`,
+      // (large panels: how many sparse markets, not every name)
+      d: `${input.data.numRows} market-weeks; ${sparse.length ? (input.marketGroups ? `${sparse.length} markets have fewer than 40 weeks (the fewest ${Math.min(...sparse.map((m) => m.numObserved))})` : `${sparse.map((m) => m.market).join(', ')} have only ${Math.min(...sparse.map((m) => m.numObserved))} weeks`) : 'every market has 40+ weeks'}.`,
     });
   }
   if (input.comparison?.rows[0]) {

@@ -1,5 +1,6 @@
 // The report's inline stylesheet and the tiny inline script that makes tables sortable.
-// Screen: a centred 1100px column; print: A4, no navigation, figures kept whole.
+// Screen: a centred 1100px column; print: A4, no navigation, figures kept whole. Long tables
+// (`.table-scroll`, large panels) scroll in a 30rem box on screen and print in full.
 
 export const REPORT_CSS = `
 :root { --ink:#1f2430; --muted:#5c6370; --line:#e3e6eb; --bg:#f6f7f9; --card:#ffffff; --accent:#1a5fb4;
@@ -32,6 +33,9 @@ figure.figure svg.chart { width:100%; height:auto; display:block; overflow:visib
 .report-section { scroll-margin-top: 8px; }
 figure.figure figcaption { color:var(--muted); font-size:13px; margin-top:4px; }
 .table-wrap { overflow-x:auto; margin:12px 0; }
+.table-scroll { max-height:30rem; overflow-y:auto; border:1px solid var(--line); border-radius:6px; }
+.table-scroll thead th { position:sticky; top:0; z-index:1; }
+.table-scroll caption { position:sticky; left:0; background:#fff; padding:6px 10px; }
 table { border-collapse:collapse; width:100%; font-size:13.5px; }
 caption { text-align:left; color:var(--muted); font-size:13px; padding:0 0 6px; }
 th, td { padding:6px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
@@ -98,6 +102,8 @@ footer ul { padding-left:18px; }
   .report-section, .summary { border:none; padding:0; margin:0 0 10mm; break-before: page; }
   .summary { break-before:auto; }
   figure.figure, .model-card, .failure-panel, table, .callout, .summary-item { break-inside: avoid; }
+  .table-scroll { max-height:none; overflow:visible; border:none; }
+  .table-scroll table { break-inside:auto; }
   h2, h3 { break-after: avoid; }
   .grid-2 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   .failure-grid.cols-2 { grid-template-columns: repeat(2, minmax(0, 1fr)); }

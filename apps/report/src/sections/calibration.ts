@@ -3,6 +3,9 @@
 // HDI), with and without the tests (`--uncalibrated DIR`) and the true lift when known; a table
 // with z-scores and a plain-words verdict; the ROAS of every market of each tested channel
 // without vs with the tests; and the effect multiplier over time of each time-varying channel.
+// Large panels (issue 17): the without-vs-with forest plots show the tested markets and the top
+// markets by revenue, with no group row (the uncalibrated fit's group ROAS is not computed); the
+// average change of the untested markets stays in the sentence under the charts.
 import { forestPlot, type ForestSeries } from '../charts/forest.js';
 import { lineChart, type LineSeries } from '../charts/line.js';
 import { channelLabel, escapeHtml, formatDate, formatEuro, formatFixed, formatRoas, isoToDay } from '../charts/format.js';
@@ -181,11 +184,16 @@ export function liftVerdict(tests: readonly LiftTestResult[], kind = 'hierarchic
 // ---- ROAS without vs with the lift tests ----------------------------------------------------
 
 function roasShiftPart(input: ReportInput, cal: CalibrationInput, shifts: readonly RoasShiftChannel[]): string {
-  const order = marketsByData(input);
   const kind = cal.kind ?? 'hierarchical';
   const sentences: string[] = [];
   const charts = shifts.map((s) => {
     const label = channelLabel(s.channel);
+    // Large panels: the tested markets, then the top markets by revenue (the others' average
+    // change is in the sentence under the chart); small panels: every market.
+    const groups = input.marketGroups;
+    const order = groups
+      ? [...new Set([...s.testedMarkets.map((m) => input.markets.indexOf(m)).filter((g) => g >= 0), ...groups.top])]
+      : marketsByData(input);
     const rows = order.map((g) => ({
       label: input.markets[g]!,
       note: weeksNote(input.marketWeeks[g] ?? 0),
@@ -227,7 +235,7 @@ function roasShiftPart(input: ReportInput, cal: CalibrationInput, shifts: readon
     return figure(
       forestPlot({
         title: `${label}: ROAS per market without vs with the lift tests`,
-        subtitle: `${modelLabel(kind)} model; 94% HDI; tested markets shaded`,
+        subtitle: `${modelLabel(kind)} model; 94% HDI; tested markets shaded${groups ? `; with the ${groups.top.length} markets with the most revenue, not all ${input.markets.length}` : ''}`,
         rows,
         series,
         ...(truth ? { truth } : {}),

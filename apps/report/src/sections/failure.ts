@@ -1,6 +1,9 @@
 // Section 9: when hierarchical modelling fails — the failure indicators in plain words for the
 // main results and, when a second results folder is given (--divergent), side by side in one
 // table (one row per indicator, one column per results folder) with a verdict card for each.
+// With more than 24 markets the example forest plot shows the 12 markets the hierarchical model
+// moved furthest from their own (unpooled) estimate, not one row per market.
+import { COMPACT_ABOVE, TOP_MARKETS } from '../build/markets.js';
 import { forestPlot } from '../charts/forest.js';
 import { channelLabel, escapeHtml, formatRoas } from '../charts/format.js';
 import { modelColor } from '../charts/palette.js';
@@ -67,11 +70,18 @@ export function renderFailureSection(input: ReportInput): string {
 }
 
 function exampleChart(f: FailureInput): string {
-  const ex = f.example!;
+  const full = f.example!;
+  // Large panels: the markets the hierarchical model moved furthest from their own data (the
+  // ones this chart is about), not one row per market.
+  const moved = (r: (typeof full.rows)[number]) => (r.unpooled && r.hierarchical ? Math.abs(r.hierarchical.mean - r.unpooled.mean) : -1);
+  const isCompact = full.rows.length > COMPACT_ABOVE;
+  const ex = isCompact ? { ...full, rows: [...full.rows].sort((a, b) => moved(b) - moved(a)).slice(0, TOP_MARKETS) } : full;
   return figure(
     forestPlot({
       title: `${f.label}: ${channelLabel(ex.channel)} ROAS per market`,
-      subtitle: 'The channel whose effect differs most between markets',
+      subtitle: isCompact
+        ? `The channel whose effect differs most between markets; the ${ex.rows.length} of ${full.rows.length} markets moved furthest from their own data`
+        : 'The channel whose effect differs most between markets',
       rows: ex.rows.map((r) => ({ label: r.market, highlight: r.tier === 'sparse' })),
       series: [
         { name: 'Unpooled', color: modelColor('unpooled'), estimates: ex.rows.map((r) => r.unpooled) },

@@ -1,6 +1,9 @@
 // Section 10: the budget plan from `tributary optimize` — where the money goes (by channel and
 // by market, against the historical allocation), the revenue it is expected to bring, how the
 // response grows with the budget, and which allocations go beyond anything seen in the data.
+// Large panels (issue 17): the by-market chart has the markets with the largest plan (ranked by
+// planned spend, not revenue, unlike the other sections) plus the per-market average of the others
+// (their sum would dwarf the named markets); the long tables scroll in a box.
 import { groupedBarChart } from '../charts/bar.js';
 import { distributionChart } from '../charts/distribution.js';
 import { lineChart } from '../charts/line.js';
@@ -8,6 +11,7 @@ import { channelLabel, escapeHtml, formatEuro, formatPercent, formatRoas } from 
 import { GOOD, MUTED, channelColor, modelColor } from '../charts/palette.js';
 import { callout, figure, grid, section, table } from '../html.js';
 import type { PlanAllocation, PlanVerdict, ReportInput } from '../types.js';
+import { otherMarketsLabel } from '../build/markets.js';
 import { sectionNumber } from './common.js';
 
 export function renderPlanSection(input: ReportInput): string {
@@ -57,18 +61,30 @@ export function renderPlanSection(input: ReportInput): string {
     width: 520,
     height: 320,
   });
-  const markets = input.markets.filter((m) => plan.allocation.some((a) => a.market === m));
+  // (indexed by market and channel: a find per bar is quadratic in the markets)
+  const cellOf = new Map<string, PlanAllocation>();
+  for (const a of plan.allocation) if (!cellOf.has(`${a.market}\u0000${a.channel}`)) cellOf.set(`${a.market}\u0000${a.channel}`, a);
+  const planned = new Map<string, number>();
+  for (const a of plan.allocation) planned.set(a.market, (planned.get(a.market) ?? 0) + a.weeklySpend);
+  const allMarkets = input.markets.filter((m) => planned.has(m));
+  // Large panels: the markets with the largest planned spend, then the others' per-market average
+  // (their sum would dwarf every named market).
+  const top = input.marketGroups ? [...allMarkets].sort((a, b) => planned.get(b)! - planned.get(a)!).slice(0, input.marketGroups.top.length) : allMarkets;
+  const others = input.marketGroups ? allMarkets.filter((m) => !top.includes(m)) : [];
   const byMarket = groupedBarChart({
     title: 'Weekly spend by market and channel',
-    subtitle: 'Planned; hatched bars are outside the spend seen in the data',
-    groups: markets,
+    subtitle: others.length
+      ? `Planned, the ${top.length} markets with the largest plan, then the average of the ${others.length} others; hatched bars are outside the spend seen in the data`
+      : 'Planned; hatched bars are outside the spend seen in the data',
+    groups: [...top, ...(others.length ? [`${otherMarketsLabel(others.length)} (average)`] : [])],
     series: input.channels.map((c, ci) => {
-      const rows = markets.map((m) => plan.allocation.find((a) => a.market === m && a.channel === c));
+      const rows = top.map((m) => cellOf.get(`${m}\u0000${c}`));
+      const rest = others.map((m) => cellOf.get(`${m}\u0000${c}`));
       return {
         name: channelLabel(c),
         color: channelColor(ci),
-        values: rows.map((r) => r?.weeklySpend ?? 0),
-        flagged: rows.map((r) => r?.isOutsideObservedRange === true),
+        values: [...rows.map((r) => r?.weeklySpend ?? 0), ...(others.length ? [rest.reduce((a, r) => a + (r?.weeklySpend ?? 0), 0) / others.length] : [])],
+        flagged: [...rows.map((r) => r?.isOutsideObservedRange === true), ...(others.length ? [rest.some((r) => r?.isOutsideObservedRange === true)] : [])],
       };
     }),
     valueLabel: '€ per week',
@@ -130,7 +146,7 @@ export function renderPlanSection(input: ReportInput): string {
           { header: 'Planned total', value: (a) => formatEuro(a.totalSpend), sort: (a) => a.totalSpend, align: 'right' },
         ],
         [...flagged].sort((a, b) => b.weeklySpend - a.weeklySpend),
-        { caption: 'Extrapolation flags: allocations outside the observed spend range' },
+        { caption: 'Extrapolation flags: allocations outside the observed spend range', ...(input.marketGroups ? { scroll: true } : {}) },
       )
     : callout('<p>Every allocation stays within the weekly spend observed in the data: no extrapolation.</p>');
   const full = table<PlanAllocation>(
@@ -143,7 +159,7 @@ export function renderPlanSection(input: ReportInput): string {
       { header: 'Outside observed range', value: (a) => (a.isOutsideObservedRange ? 'yes' : ''), sort: (a) => (a.isOutsideObservedRange ? 1 : 0) },
     ],
     [...plan.allocation].sort((a, b) => b.totalSpend - a.totalSpend),
-    { caption: 'Full allocation, largest first' },
+    { caption: 'Full allocation, largest first', ...(input.marketGroups ? { scroll: true } : {}) },
   );
   return section(
     'plan',

@@ -1,12 +1,15 @@
 // Section 5: shrinkage — how much of each market's estimate comes from the group rather than
-// from its own data, and how that falls as a market's history grows.
+// from its own data, and how that falls as a market's history grows. Large panels (issue 17): the
+// heatmap has one row per 13-week bin of history (mean shrinkage of its markets) rather than one
+// per market — shrinkage is about history, so bins tell more than the top markets by revenue would
+// — the scatter keeps every market without point labels, and a sortable table lists every market.
 import { heatmap } from '../charts/heatmap.js';
 import { scatterChart } from '../charts/scatter.js';
 import { channelLabel, formatFixed, formatPercent } from '../charts/format.js';
 import { channelColor } from '../charts/palette.js';
-import { callout, figure, grid, section } from '../html.js';
+import { callout, figure, grid, section, table } from '../html.js';
 import type { ReportInput } from '../types.js';
-import { findModel, marketsByData, sectionNumber } from './common.js';
+import { findModel, marketColumns, marketsByData, sectionNumber, WEEK_BIN, weekBins } from './common.js';
 
 export function renderShrinkageSection(input: ReportInput): string {
   const hier = findModel(input, 'hierarchical');
@@ -15,10 +18,11 @@ export function renderShrinkageSection(input: ReportInput): string {
     return section('shrinkage', sectionNumber(input, 'shrinkage'), title, 'Shrinkage is defined for the hierarchical model only, and it was not fitted.', callout('<p>Fit it with <code>tributary fit DATA --model hierarchical</code>.</p>'));
   }
   const order = marketsByData(input, 'sparse-first');
+  const compact = input.marketGroups !== undefined;
   const lead =
     'Shrinkage says how much of a market’s channel effect is borrowed from the other markets: 0 means the market’s own data decides, 1 means the estimate is simply the group’s. ' +
     'Markets with few weeks should borrow more; markets with years of data should stand on their own.';
-  const map = heatmap({
+  const map = compact ? binnedHeatmap(input, hier.shrinkage) : heatmap({
     title: 'Shrinkage per market and channel',
     subtitle: 'Markets sorted by weeks of data (fewest first); n = weeks observed',
     rows: order.map((g) => input.markets[g]!),
@@ -48,7 +52,8 @@ export function renderShrinkageSection(input: ReportInput): string {
         color: '#222222',
         shape: 'diamond' as const,
         connect: true,
-        points: marketsByData(input, 'sparse-first').map((g) => ({ x: input.marketWeeks[g] ?? 0, y: marketMean(g), label: input.markets[g]! })),
+        // (large panels: no name on each of the many points; the table below has every market)
+        points: marketsByData(input, 'sparse-first').map((g) => ({ x: input.marketWeeks[g] ?? 0, y: marketMean(g), ...(compact ? {} : { label: input.markets[g]! }) })),
       },
     ],
     xLabel: 'weeks of data in the market',
@@ -74,5 +79,42 @@ export function renderShrinkageSection(input: ReportInput): string {
           'key',
         )
       : '';
-  return section('shrinkage', sectionNumber(input, 'shrinkage'), title, lead, summary + grid([figure(map), figure(scatter)]));
+  const everyMarket = compact
+    ? table<number>(
+        [
+          ...marketColumns(input),
+          { header: 'Average', value: (g) => formatFixed(marketMean(g), 2), sort: (g) => marketMean(g), align: 'right' },
+          ...input.channels.map((c, ci) => ({
+            header: channelLabel(c),
+            value: (g: number) => formatFixed(hier.shrinkage![g]?.[ci] ?? NaN, 2),
+            sort: (g: number) => hier.shrinkage![g]?.[ci] ?? -1,
+            align: 'right' as const,
+          })),
+        ],
+        order,
+        { caption: 'Shrinkage per market and channel, every market, fewest weeks first (click a column to sort)', scroll: true },
+      )
+    : '';
+  return section('shrinkage', sectionNumber(input, 'shrinkage'), title, lead, summary + grid([figure(map), figure(scatter)]) + everyMarket);
+}
+
+/** Large panels: the heatmap with one row per 13-week bin of history (the mean shrinkage of its markets) instead of one per market. */
+function binnedHeatmap(input: ReportInput, shrinkage: number[][]): string {
+  const used = weekBins(input.markets.map((_, g) => input.marketWeeks[g] ?? 0)).filter((b) => b.members.length);
+  const avg = (gs: number[], c: number) => {
+    const v = gs.map((g) => shrinkage[g]?.[c] ?? NaN).filter((x) => Number.isFinite(x));
+    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+  };
+  return heatmap({
+    title: 'Shrinkage per channel, by weeks of data',
+    subtitle: `${input.markets.length} markets in bins of ${WEEK_BIN} weeks (fewest first): the average over the bin’s markets; every market is in the table below`,
+    rows: used.map((b) => `${b.lo}–${b.hi} weeks`),
+    rowNotes: used.map((b) => `${b.members.length} mkts`),
+    columns: input.channels.map(channelLabel),
+    values: used.map((b) => input.channels.map((_, c) => avg(b.members, c))),
+    domain: [0, 1],
+    format: (v) => formatFixed(v, 2),
+    scaleLabel: '0 = own data · 1 = group',
+    width: 560,
+  });
 }
