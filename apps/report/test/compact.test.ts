@@ -202,7 +202,17 @@ describe('compact views (60 markets)', () => {
     const data = sectionHtml(html, 'data');
     expect(data).toContain('Markets by weeks of data');
     expect(data).not.toContain('m01 and m06');
-    expect(sectionHtml(html, 'shrinkage')).toContain('Shrinkage per channel, by weeks of data');
+    // the 60 markets have 26 or 104 weeks: 2 bins say little, so the top markets and the rest
+    const shrinkage = sectionHtml(html, 'shrinkage');
+    expect(shrinkage).toContain('Shrinkage per channel, largest markets');
+    expect(shrinkage).toContain('>other 48 markets<');
+    // with histories spread over 3+ bins, one row per bin
+    const spread = inputOf(60);
+    spread.marketWeeks = spread.markets.map((_, g) => 10 + 2 * g);
+    const binned = sectionHtml(renderReport(spread), 'shrinkage');
+    expect(binned).toContain('Shrinkage per channel, by weeks of data');
+    expect(binned).toContain('>1–13 weeks<');
+    expect(binned).not.toContain('>other 48 markets<');
     const plan = sectionHtml(html, 'plan');
     expect(plan).toContain(`the ${TOP_MARKETS} markets with the largest plan, then the average of the 48 others`);
     // markets 1…60 plan 1…60 a week per channel: the top are 60…49, the others average 24.5

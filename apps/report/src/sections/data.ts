@@ -43,13 +43,17 @@ export function renderDataSection(input: ReportInput): string {
   const groups = [...byWeeks.entries()].map(([w, ms]) => `${ms.join(' and ')} ${w}`);
   const { markets: top, rest } = chartMarkets(input);
   // (large panels: counts per history tier instead of every market's name)
+  const fewest = Math.min(...d.markets.map((m) => m.numObserved));
+  const most = Math.max(...d.markets.map((m) => m.numObserved));
+  const tiers = (['rich', 'medium', 'sparse'] as const).map((t) => ({ t, n: d.markets.filter((m) => m.tier === t).length })).filter((x) => x.n > 0);
   const history = rest
-    ? `from ${Math.min(...d.markets.map((m) => m.numObserved))} to ${Math.max(...d.markets.map((m) => m.numObserved))} weeks of data; ` +
-      (['rich', 'medium', 'sparse'] as const).map((t) => `${d.markets.filter((m) => m.tier === t).length} ${tierLabel(t)}`).join(', ')
-    : `weeks of data: ${groups.join(', ')}`;
+    ? fewest === most
+      ? `Every market has ${most} weeks of data. `
+      : `The markets do not have the same history — from ${fewest} to ${most} weeks of data; ${tiers.map((x) => `${x.n} ${tierLabel(x.t)}`).join(', ')}. `
+    : `The markets do not have the same history — weeks of data: ${groups.join(', ')}. `;
   const lead =
     `${d.numRows} weekly rows from ${formatDate(d.firstDate)} to ${formatDate(d.lastDate)} across ${d.markets.length} markets and ${input.channels.length} channels. ` +
-    `The markets do not have the same history — ${history}. ` +
+    history +
     'A market with half a year of data cannot tell six channels apart on its own: that is the problem this report is about.';
 
   const weeksChart = rest ? weeksHistogram(d.markets) : barChart({

@@ -2,7 +2,9 @@
 // from its own data, and how that falls as a market's history grows. Large panels (issue 17): the
 // heatmap has one row per 13-week bin of history (mean shrinkage of its markets) rather than one
 // per market — shrinkage is about history, so bins tell more than the top markets by revenue would
-// — the scatter keeps every market without point labels, and a sortable table lists every market.
+// — unless fewer than 3 bins are filled (every market with about the same history, as in the geo
+// benchmark): then the top markets by revenue and the others' average. The scatter keeps every
+// market without point labels or the connecting line, and a sortable table lists every market.
 import { heatmap } from '../charts/heatmap.js';
 import { scatterChart } from '../charts/scatter.js';
 import { channelLabel, formatFixed, formatPercent } from '../charts/format.js';
@@ -51,7 +53,8 @@ export function renderShrinkageSection(input: ReportInput): string {
         name: 'market average',
         color: '#222222',
         shape: 'diamond' as const,
-        connect: true,
+        // (large panels: many markets share a week count, so a line through them is a scribble)
+        connect: !compact,
         // (large panels: no name on each of the many points; the table below has every market)
         points: marketsByData(input, 'sparse-first').map((g) => ({ x: input.marketWeeks[g] ?? 0, y: marketMean(g), ...(compact ? {} : { label: input.markets[g]! }) })),
       },
@@ -100,16 +103,23 @@ export function renderShrinkageSection(input: ReportInput): string {
 
 /** Large panels: the heatmap with one row per 13-week bin of history (the mean shrinkage of its markets) instead of one per market. */
 function binnedHeatmap(input: ReportInput, shrinkage: number[][]): string {
-  const used = weekBins(input.markets.map((_, g) => input.marketWeeks[g] ?? 0)).filter((b) => b.members.length);
+  let used = weekBins(input.markets.map((_, g) => input.marketWeeks[g] ?? 0))
+    .filter((b) => b.members.length)
+    .map((b) => ({ label: `${b.lo}–${b.hi} weeks`, members: b.members }));
+  // When (nearly) every market has the same history the bins say nothing: the top markets by
+  // revenue and the others' average instead, like the other sections.
+  const groups = input.marketGroups;
+  const byHistory = used.length >= 3 || !groups;
+  if (!byHistory) used = [...groups.top.map((g) => ({ label: input.markets[g]!, members: [g] })), { label: groups.label, members: groups.rest }];
   const avg = (gs: number[], c: number) => {
     const v = gs.map((g) => shrinkage[g]?.[c] ?? NaN).filter((x) => Number.isFinite(x));
     return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
   };
   return heatmap({
-    title: 'Shrinkage per channel, by weeks of data',
-    subtitle: `${input.markets.length} markets in bins of ${WEEK_BIN} weeks (fewest first): the average over the bin’s markets; every market is in the table below`,
-    rows: used.map((b) => `${b.lo}–${b.hi} weeks`),
-    rowNotes: used.map((b) => `${b.members.length} mkts`),
+    title: byHistory ? 'Shrinkage per channel, by weeks of data' : 'Shrinkage per channel, largest markets',
+    subtitle: byHistory ? `Average over the markets in each ${WEEK_BIN}-week bin of history, fewest first` : 'By revenue; the group’s row is its markets’ average',
+    rows: used.map((b) => b.label),
+    rowNotes: used.map((b) => (b.members.length > 1 ? `${b.members.length} mkts` : `n = ${input.marketWeeks[b.members[0]!] ?? 0}`)),
     columns: input.channels.map(channelLabel),
     values: used.map((b) => input.channels.map((_, c) => avg(b.members, c))),
     domain: [0, 1],
