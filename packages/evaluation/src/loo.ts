@@ -23,10 +23,12 @@
  *   with the LOO itself (`psisLooWithRelativeEff`).
  * - Speed, to rounding: loo computes exp(ll_i) for `relative_eff` and again for `mcse_elpd`, the
  *   normalized weights with another exp, and elpd_loo and lpd with two more logSumExps (four or
- *   five exps per draw and observation). Here (`LooKernel`) two: lik_s = exp(ll_s − max ll),
+ *   five exps per draw and observation). Here (`LooKernel`) one: lik_s = exp(ll_s − max ll),
  *   which are at once the terms of lpd's logSumExp (bit for bit) and, up to the factor
- *   exp(−max ll) that neither r_eff nor the mcse depends on, the likelihood; and e_s =
- *   exp(lw_s − max lw) of the weights' normalization. elpd_loo = logSumExp(ll + lw − norm) is
+ *   exp(−max ll) that neither r_eff nor the mcse depends on, the likelihood. The weights'
+ *   e_s = exp(lw_s − max lw) are exp(−max ll − max lw) / lik_s outside the smoothed tail (where
+ *   lw_s = −ll_s up to the rounding of ± the largest log ratio), a division; the M tail weights
+ *   (and any lik_s near underflow) are exps. elpd_loo = logSumExp(ll + lw − norm) is
  *   fused into max ll + log Σ lik_s·e_s − log1p(Σ e) — the same sum reassociated — except when
  *   the largest product is below 1e-250 (ll and lw so far apart that the products would
  *   underflow), where it is summed term by term as loo does. Against the transcription: k, lpd,
@@ -247,12 +249,26 @@ export class LooKernel {
     const e = this.expLw;
     const iMax = this.psis.argMax;
     const lwMax = lw[iMax]!;
+    // outside the smoothed tail lw_s = −ll_s (to the rounding of ± max log ratio), so e_s =
+    // exp(−ll_s − max lw) = exp(−max ll − max lw) / lik_s: a division instead of an exp, unless
+    // lik_s or the factor is near underflow; the tail's weights are their own exps
+    const factor = Math.exp(-llMax - lwMax);
+    if (factor > MIN_FUSED_TERM) {
+      for (let j = 0; j < s; j++) {
+        const l = lik[j]!;
+        e[j] = l > MIN_FUSED_TERM ? factor / l : Math.exp(lw[j]! - lwMax);
+      }
+    } else {
+      for (let j = 0; j < s; j++) e[j] = Math.exp(lw[j]! - lwMax);
+    }
+    const tail = this.psis.tailIndices;
+    for (let t = 0; t < tail.length; t++) e[tail[t]!] = Math.exp(lw[tail[t]!]! - lwMax);
+    e[iMax] = 1;
     let sum = 0;
     let sumProd = 0;
     let maxProd = 0;
     for (let j = 0; j < s; j++) {
-      const x = j === iMax ? 1 : Math.exp(lw[j]! - lwMax);
-      e[j] = x;
+      const x = e[j]!;
       if (j !== iMax) sum += x;
       const p = lik[j]! * x;
       sumProd += p;

@@ -171,6 +171,12 @@ export class PsisScratch {
   argMax = 0;
 
   /**
+   * The indices of the tail `smoothInPlace` replaced last (empty when it did not smooth): every
+   * other log weight is its log ratio, truncated at the maximum.
+   */
+  tailIndices: Int32Array = new Int32Array(0);
+
+  /**
    * loo's `do_psis_i` in place: `lw` holds S finite log ratios and receives the smoothed,
    * truncated log weights (not normalized); returns k̂ (Infinity when not smoothed). `maxLr`,
    * the largest ratio, when the caller has it.
@@ -179,6 +185,7 @@ export class PsisScratch {
     const s = lw.length;
     for (let i = 0; i < s; i++) lw[i] = lw[i]! - maxLr;
     let khat = Infinity;
+    this.tailIndices = this.select.order.subarray(0, 0);
     if (tailLength >= PSIS_MIN_TAIL_LENGTH && tailLength < s) {
       // sort.int(lw, index.return = TRUE): ascending, ties in index order (stable); only positions
       // s − tailLength − 1 … s − 1 (the cutoff and the tail) are used.
@@ -190,6 +197,7 @@ export class PsisScratch {
         const smoothed = smoothTail(lwTail, cutoff);
         khat = smoothed.k;
         for (let i = 0; i < tailLength; i++) lw[order[1 + i]!] = smoothed.tail[i]!;
+        this.tailIndices = order.subarray(1, 1 + tailLength);
       }
     }
     let argMax = 0;
