@@ -31,6 +31,8 @@
  *   within the 1e-12 of the draw-view test);
  * - `logLik` takes log σ (and log y_scale, and the Student-t constant) once per market, not per
  *   row: the same left-to-right expression, bit for bit;
+ * - with fixed transforms the units Σ Δh of marginal ROAS of a channel without a time-varying
+ *   effect are cached per market and channel too (`fixedBumpUnits`; the same sums, bit for bit);
  * - μ sums four rows at a time (four independent accumulators, each row's terms in the same
  *   order as before: bit for bit);
  * - `yRep` accepts another standard normal generator (`YRepOptions.normal`; the evaluation
@@ -136,6 +138,28 @@ function fixedBumpChanges(data: ModelData): Float64Array {
   if (cached === undefined) {
     cached = bumpChanges(data, data.fixedA, data.centreSlots(), new Float64Array(data.N * data.C));
     bumpCache.set(data, cached);
+  }
+  return cached;
+}
+
+/**
+ * With fixed transforms, Σ Δh over each market's observed rows (G × C), summed in
+ * `weightedChange`'s order: the units of marginal ROAS of a channel without a time-varying
+ * effect, the same for every draw (bit for bit what the sum per draw gives).
+ */
+const bumpUnitCache = new WeakMap<ModelData, Float64Array>();
+function fixedBumpUnits(data: ModelData): Float64Array {
+  let cached = bumpUnitCache.get(data);
+  if (cached === undefined) {
+    const { G, C, N, obsStart } = data;
+    const dh = fixedBumpChanges(data);
+    cached = new Float64Array(G * C);
+    for (let g = 0; g < G; g++) {
+      const from = obsStart[g]!;
+      const rows = obsStart[g + 1]! - from;
+      for (let c = 0; c < C; c++) cached[g * C + c] = weightedChange(dh, c * N + from, null, 0, rows);
+    }
+    bumpUnitCache.set(data, cached);
   }
   return cached;
 }
@@ -413,6 +437,7 @@ export class LoadedDraw implements DrawView {
     checkOut('marginalRoas', o, G * C);
     const tvOf = this.ctx.tv.tvOf;
     const dh = this.learned ? bumpChanges(data, this.A, this.par, new Float64Array(N * C)) : fixedBumpChanges(data);
+    const fixedUnits = this.learned ? null : fixedBumpUnits(data);
     for (let g = 0; g < G; g++) {
       const from = obsStart[g]!;
       const rows = obsStart[g + 1]! - from;
@@ -423,7 +448,8 @@ export class LoadedDraw implements DrawView {
           continue;
         }
         const slot = tvOf[c]!;
-        const units = weightedChange(dh, c * N + from, slot >= 0 ? this.M : null, slot * N + from, rows);
+        const units =
+          slot < 0 && fixedUnits !== null ? fixedUnits[g * C + c]! : weightedChange(dh, c * N + from, slot >= 0 ? this.M : null, slot * N + from, rows);
         o[g * C + c] = cellMoney(data, g, this.B[coefSlot(data.layout, g, c)]!, units) / ((MARGINAL_BUMP - 1) * spend);
       }
     }
