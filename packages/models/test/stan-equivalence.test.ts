@@ -8,7 +8,8 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, test } from 'vitest';
 import { buildModel, type Likelihood, type Model, type ModelKind } from '../src/index.js';
-import { smallPanel } from './fixtures.js';
+import { buildPanel, parseMarketingCsv } from '@tributary/data';
+import { smallCsv, smallPanel } from './fixtures.js';
 
 type Data = Record<string, number | number[] | number[][]>;
 const num = (d: Data, k: string): number => d[k] as number;
@@ -167,6 +168,35 @@ describe("logDensity = Stan's lp__ of the README programs", () => {
       }
     }
   }
+
+  test('learned transforms across weeks without spend (the geometric recursion restarts at exactly 0), far from the mode', () => {
+    // DE has no meta (geometric) spend in its weeks 2–11, longer than the 8-week window: there H
+    // must be exactly 0, as in the convolution, whatever rounding the recursion carried.
+    let row = 0;
+    const lines = smallCsv().trimEnd().split('\n');
+    const metaCol = lines[0]!.split(',').indexOf('meta_spend');
+    const text = lines
+      .map((line, i) => {
+        const cells = line.split(',');
+        if (i === 0 || cells[1] !== 'DE') return line;
+        if (row >= 2 && row <= 11) cells[metaCol] = '0';
+        row++;
+        return cells.join(',');
+      })
+      .join('\n');
+    const panel = buildPanel(parseMarketingCsv(text + '\n', { controls: ['price'] }));
+    for (const kind of ['hierarchical', 'pooled'] as ModelKind[]) {
+      const model = buildModel(panel, { kind, learnTransforms: true });
+      const data = model.stanData();
+      const rng = seedrandom(`gap${kind}`);
+      for (let rep = 0; rep < 20; rep++) {
+        const theta = Float64Array.from({ length: model.dim }, () => -2.5 + 5 * rng());
+        const lp = model.logDensity(theta);
+        const expected = stanLp(model, data, model.constrain(theta), 'normal', true);
+        expect(Math.abs(lp - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+      }
+    }
+  });
 
   test('stanData shapes', () => {
     const model = buildModel(panel, { kind: 'pooled' });

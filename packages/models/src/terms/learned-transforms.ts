@@ -176,14 +176,25 @@ export class LearnedTransformsTerm implements Term {
           let U = 0;
           let D = 0;
           let t = -1;
+          // Weeks with spend in the window: at 0 the sums are exactly 0, not the recursion's
+          // rounding residue (which Hill's log would turn into a spurious positive effect).
+          let live = 0;
           for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
             const week = obsWeek[n]!;
             const base = xo + obsGridRow[n]! - week;
             while (t < week) {
               t++;
               const old = t >= L ? xg[base + t - L]! : 0;
+              const xt = xg[base + t]!;
+              if (xt !== 0) live++;
+              if (old !== 0) live--;
+              if (live === 0) {
+                U = 0;
+                D = 0;
+                continue;
+              }
               const Dn = U + al * D - daL * old;
-              U = xg[base + t]! + al * U - aL * old;
+              U = xt + al * U - aL * old;
               D = Dn;
             }
             X[n * P + col] = hillPoint(U * invZ, D * invZ - U * dZZ, uk, Kc, Sc, dHa, dHK, dHS, jo + n);
