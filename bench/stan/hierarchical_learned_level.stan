@@ -4,7 +4,9 @@
 //   alpha_level[g] = alpha[g] + delta[g]*tau_bar[g] + F_bar[g]*gamma + Z_bar[g]*gamma_control
 //                    + sum_c beta[g,c]*H_bar[g,c]
 // (means over the market's observed rows; H_bar at the prior-centre transforms, computed here in
-// transformed data), and alpha is centred: alpha ~ normal(alpha_mu, alpha_sigma). The shear has
+// transformed data, then following the learned saturation: H_bar[g,c] is scaled by
+// h(a_bar[g,c]; sat_K, sat_S) / h(a_bar[g,c]; K0, S0), a_bar the market's mean positive
+// adstocked spend at the prior centres), and alpha is centred: alpha ~ normal(alpha_mu, alpha_sigma). The shear has
 // Jacobian 1 and the centring's Jacobian is what `alpha ~ normal(alpha_mu, alpha_sigma)` adds,
 // so this is the same posterior as hierarchical_learned.stan. Written for the issue-13
 // benchmark: Stan given the same coordinates as Tributary, so the speed ratio measures the
@@ -42,14 +44,24 @@ transformed data {
   matrix[G, 4] F_bar = rep_matrix(0, G, 4);
   matrix[G, K] Z_bar = rep_matrix(0, G, K);
   matrix[G, C] H_bar = rep_matrix(0, G, C);
+  matrix[G, C] a_bar = rep_matrix(1, G, C);      // mean positive adstock (1 where untracked)
+  matrix[G, C] h_ratio = rep_matrix(0, G, C);    // H_bar / h(a_bar; K0, S0), 0 where untracked
   for (c in 1:C) nonpos[c] = 1 - pos[c];
   {
     vector[G] cnt = rep_vector(0, G);
+    matrix[G, C] a_sum = rep_matrix(0, G, C);
+    matrix[G, C] a_cnt = rep_matrix(0, G, C);
     matrix[N, C] H0;
     for (c in 1:C) {
       vector[L] w = exp(log(alpha0[c]) * expo[c]);
       vector[N] a = Xlag[c] * (w / sum(w));
       H0[:, c] = inv_logit(S0[c] * (log(a + nonpos[c]) - log(K0[c]))) .* pos[c];
+      for (n in 1:N) {
+        if (pos[c][n] > 0) {
+          a_sum[market[n], c] += a[n];
+          a_cnt[market[n], c] += 1;
+        }
+      }
     }
     for (n in 1:N) {
       int g = market[n];
@@ -64,6 +76,12 @@ transformed data {
       F_bar[g] /= cnt[g];
       if (K > 0) Z_bar[g] /= cnt[g];
       H_bar[g] /= cnt[g];
+      for (c in 1:C) {
+        if (a_cnt[g, c] > 0) {
+          a_bar[g, c] = a_sum[g, c] / a_cnt[g, c];
+          h_ratio[g, c] = H_bar[g, c] / inv_logit(S0[c] * (log(a_bar[g, c]) - log(K0[c])));
+        }
+      }
     }
   }
 }
@@ -86,7 +104,13 @@ transformed parameters {
   matrix[G, C] beta;
   vector[G] alpha;
   for (g in 1:G) beta[g] = exp(beta_log_mu' + beta_sigma' .* beta_z[g]);
-  alpha = alpha_level - (delta .* tau_bar + F_bar * gamma + rows_dot_product(beta, H_bar));
+  {
+    matrix[G, C] H_cur = H_bar;
+    for (g in 1:G) for (c in 1:C) {
+      if (h_ratio[g, c] > 0) H_cur[g, c] = h_ratio[g, c] * inv_logit(sat_S[c] * (log(a_bar[g, c]) - log(sat_K[c])));
+    }
+    alpha = alpha_level - (delta .* tau_bar + F_bar * gamma + rows_dot_product(beta, H_cur));
+  }
   if (K > 0) alpha -= Z_bar * gamma_control;
 }
 model {
