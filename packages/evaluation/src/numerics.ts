@@ -2,7 +2,8 @@
  * Small numerical helpers written to reproduce R's arithmetic where the PSIS-LOO fixtures need
  * it: `mean` with R's second correction pass, `variance` with denominator n − 1, matrixStats'
  * `logSumExp` (max + log1p of the other terms) and loo's `fft_next_good_size`. (The normal
- * quantile `qnorm`, AS 241 as in R, comes from @tributary/sampler's diagnostics.)
+ * quantile `qnorm`, AS 241 as in R, comes from @tributary/sampler's diagnostics.) Also
+ * `lowerBound`, the binary search of summary.ts's folded order and psis.ts's tail selection.
  *
  * Deviation from R: R accumulates `sum` and `mean` in long double (80-bit on x86); here every
  * sum is a double, so results agree to rounding (~1e-15 relative), not bit for bit.
