@@ -165,14 +165,14 @@ export interface EvaluateFolderOptions extends ParallelOptions {
 
 /**
  * Loads `dir`, rebuilds its model from the data file and evaluates it — on two threads by default
- * (the worker starts first and rebuilds the model while this thread parses the draws).
+ * (the worker starts first, rebuilds the model and parses half of the draws).
  */
 export async function evaluateFolder(dir: string, options: EvaluateFolderOptions = {}): Promise<EvaluationReport> {
   const threads = resolveThreads(options.threads);
   const worker = threads >= 2 ? new EvaluationWorker({ dir: resolve(dir), dataFile: options.dataFile === undefined ? undefined : resolve(options.dataFile) }) : undefined;
   try {
     // with a worker, the draws go to shared memory: it reads them without a copy
-    const results = worker ? await loadResultsInto(dir, (n) => new Float64Array(new SharedArrayBuffer(8 * n))) : await loadResults(dir);
+    const results = worker ? await loadResultsInto(dir, (n) => new Float64Array(new SharedArrayBuffer(8 * n)), worker.parseRows) : await loadResults(dir);
     const fitted = await rebuildModel(results, options.dataFile === undefined ? {} : { dataFile: options.dataFile });
     const truth = options.truthFile === undefined ? undefined : await loadGroundTruth(options.truthFile);
     const evaluateOptions: EvaluateOptions = {

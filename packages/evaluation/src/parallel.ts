@@ -3,8 +3,9 @@
  * single-threaded `evaluateResults`, bit for bit. The fit runs its chains on worker threads; the
  * evaluation shares its work the same way:
  *
- * - the worker rebuilds the model itself (from manifest.json and the data file, while this
- *   thread parses draws.csv) and receives a copy of the draws;
+ * - the worker rebuilds the model itself (from manifest.json and the data file) and parses the
+ *   second half of draws.csv's lines (its own read of the file) into the SharedArrayBuffer of
+ *   the draws while this thread parses the first half (results.ts `loadResultsInto`);
  * - the pass over the draws (draw-pass.ts) is split by part: the worker visits every draw in
  *   order for what must be sequential — y_rep from the seeded stream (consumed draw after draw by
  *   y_rep only, so the numbers are the full pass's), the predictive coverage counts and the sum
@@ -40,7 +41,7 @@ import type { EvaluationParts } from './evaluate.js';
 import { allocatePointwise, buildLogLikelihoodMatrix, looFromPointwise, LooKernel, looPointwiseRange, type LogLikelihoodMatrix, type LooPointwise } from './loo.js';
 import type { PpcMarket } from './ppc.js';
 import type { FittedModel } from './rebuild.js';
-import type { ResultsFolder } from './results.js';
+import type { ResultsFolder, RowParser } from './results.js';
 import { summarizeParameters } from './summary.js';
 
 /** Threads `evaluateFolder` uses by default: min(2, cores) (the fit's default is one per chain). */
@@ -85,7 +86,17 @@ export interface SharedWork {
   readonly pointwise: LooPointwise;
 }
 
+/** Parse the data lines [from, to) of draws.csv into `values` (results.ts `parseRowsInto`). */
+export interface WorkerParse {
+  readonly type: 'parse';
+  readonly values: Float64Array;
+  readonly from: number;
+  readonly to: number;
+  readonly width: number;
+}
+
 export type WorkerReply =
+  | { readonly type: 'parsed'; readonly ok: boolean; readonly lines: number }
   | { readonly type: 'pass'; readonly muSum: Float64Array }
   | { readonly type: 'done'; readonly ppc: PpcMarket[]; readonly outcome: ChunkOutcome<SerializedError> }
   | { readonly type: 'error'; readonly error: SerializedError };
@@ -203,6 +214,7 @@ export class EvaluationWorker {
   private readonly worker: Worker;
   private readonly pass: Promise<Extract<WorkerReply, { type: 'pass' }>>;
   private readonly done: Promise<Extract<WorkerReply, { type: 'done' }>>;
+  private onParsed: ((m: Extract<WorkerReply, { type: 'parsed' }>) => void) | undefined;
   private exited = false;
 
   constructor(init: WorkerInit) {
@@ -224,7 +236,8 @@ export class EvaluationWorker {
       };
     });
     this.worker.on('message', (m: WorkerReply) => {
-      if (m.type === 'pass') onPass(m);
+      if (m.type === 'parsed') this.onParsed?.(m);
+      else if (m.type === 'pass') onPass(m);
       else if (m.type === 'done') onDone(m);
       else onError(deserializeError(m.error));
     });
@@ -239,6 +252,20 @@ export class EvaluationWorker {
     this.pass.catch(() => undefined);
     this.done.catch(() => undefined);
   }
+
+  /**
+   * results.ts's `RowParser`: the worker parses lines of draws.csv (its own read of the file) into
+   * the shared array. A failed worker counts as a failed parse (the caller parses sequentially,
+   * and the failure surfaces at the start of the work).
+   */
+  readonly parseRows: RowParser = (values, from, to, width) => {
+    const parsed = new Promise<{ ok: boolean; lines: number }>((resolve) => {
+      this.onParsed = resolve;
+      this.worker.once('exit', () => resolve({ ok: false, lines: -1 }));
+    });
+    this.worker.postMessage({ type: 'parse', values, from, to, width } satisfies WorkerParse);
+    return parsed;
+  };
 
   /** Hands over the draws and the shared work. */
   start(start: WorkerStart): { pass: Promise<Extract<WorkerReply, { type: 'pass' }>>; done: Promise<Extract<WorkerReply, { type: 'done' }>> } {

@@ -14,7 +14,11 @@
  * Speed (the same accepted cells, values and messages): a cell that starts like a decimal is read
  * with Number() directly (`fastCell`) and only anything else goes through the pattern check;
  * `loadResultsInto` puts the draws into arrays the caller allocates (SharedArrayBuffers for the
- * evaluation's worker thread, parallel.ts).
+ * evaluation's worker thread, parallel.ts) and, given a `RowParser` (the worker), has the second
+ * half of draws.csv's lines parsed there while this thread parses the first half and checks the
+ * chain / iteration numbering of every line; when either half meets anything but `width` finite
+ * numbers per line, or the numbering is off, the whole file is parsed again on this thread
+ * (`parseChainTable`), so every error and message is the single-threaded one.
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -273,6 +277,99 @@ function parseChainTable(text: string, file: string, what: string, alloc: (lengt
 const BLANK = /^\s*$/;
 
 /**
+ * Another thread's parse of the data lines [from, to) of the same draws.csv into `values`
+ * (`parseRowsInto`): whether every line was `width` finite numbers, and how many lines its copy
+ * of the file has.
+ */
+export type RowParser = (values: Float64Array, from: number, to: number, width: number) => Promise<{ readonly ok: boolean; readonly lines: number }>;
+
+/** The lines of a CSV text (a final empty line dropped), as `parseChainTable` splits them. */
+export function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/**
+ * The cells of the data lines [from, to) of `lines` (line i is row i − 1, its values at
+ * (i − 1)·(width − 2)): false at the first line that is not `width` finite numbers (the sequential
+ * parse then names the problem).
+ */
+export function parseRowsInto(lines: readonly string[], from: number, to: number, width: number, values: Float64Array): boolean {
+  const dim = width - 2;
+  for (let i = from; i < to; i++) {
+    let line = lines[i]!;
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    const cells = line.split(',');
+    if (cells.length !== width) return false;
+    const at = (i - 1) * dim - 2;
+    for (let j = 2; j < width; j++) {
+      const cell = cells[j]!;
+      const v = fastCell(cell) ?? parseCell(cell);
+      if (v === undefined || !Number.isFinite(v)) return false;
+      values[at + j] = v;
+    }
+  }
+  return true;
+}
+
+/**
+ * The first row of every chain and the row count (chainStart of `parseChainTable`) from the
+ * .chain and .iteration cells of every data line, or null wherever `parseChainTable` would throw
+ * (numbering, unequal chains, no rows).
+ */
+function chainStarts(lines: readonly string[]): number[] | null {
+  const chainStart: number[] = [];
+  let rows = 0;
+  let expectedChain = 1;
+  let expectedIter = 1;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const c1 = line.indexOf(',');
+    const c2 = c1 < 0 ? -1 : line.indexOf(',', c1 + 1);
+    if (c2 < 0) return null;
+    const chain = Number(line.slice(0, c1));
+    const iter = Number(line.slice(c1 + 1, c2));
+    if (chain === expectedChain + 1 && iter === 1 && chainStart.length === expectedChain) {
+      expectedChain++;
+      expectedIter = 1;
+    }
+    if (chain !== expectedChain || iter !== expectedIter) return null;
+    if (chainStart.length < chain) chainStart.push(rows);
+    rows++;
+    expectedIter++;
+  }
+  if (chainStart.length === 0) return null;
+  chainStart.push(rows);
+  const numDraws = chainStart[1]! - chainStart[0]!;
+  for (let k = 0; k + 1 < chainStart.length; k++) if (chainStart[k + 1]! - chainStart[k]! !== numDraws) return null;
+  return chainStart;
+}
+
+/**
+ * `parseChainTable` with the second half of the data lines parsed by `other` (another thread, into
+ * the same shared array) while this thread parses the first half; any problem anywhere: the
+ * sequential parse, for its error. The chains are views of one array from `alloc`.
+ */
+async function parseChainTableShared(text: string, file: string, what: string, alloc: (length: number) => Float64Array, other: RowParser): Promise<ParsedTable> {
+  const lines = splitLines(text);
+  const header = splitCsvLine((lines[0] ?? '').replace(/\r$/, '').replace(/^\uFEFF/, ''));
+  const width = header.length;
+  if (header[0] !== '.chain' || header[1] !== '.iteration' || width < 3 || lines.length < 3) return parseChainTable(text, file, what, alloc);
+  const dim = width - 2;
+  const values = alloc((lines.length - 1) * dim);
+  const mid = 1 + ((lines.length - 1) >> 1);
+  const theirs = other(values, mid, lines.length, width);
+  const mine = parseRowsInto(lines, 1, mid, width, values);
+  const chainStart = chainStarts(lines);
+  const done = await theirs;
+  if (!mine || !done.ok || done.lines !== lines.length || chainStart === null) return parseChainTable(text, file, what, alloc);
+  const chains: Float64Array[] = [];
+  for (let k = 0; k + 1 < chainStart.length; k++) chains.push(values.subarray(chainStart[k]! * dim, chainStart[k + 1]! * dim));
+  return { names: header.slice(2), chains, numDraws: chainStart[1]! - chainStart[0]! };
+}
+
+/**
  * A finite decimal cell the quick way, or undefined for `parseCell` to decide (and to name the
  * problem): Number() of a cell that starts like a decimal (digit, sign or point, not 0x / 0b / 0o)
  * and is finite is exactly what NUMBER_PATTERN accepts (Number() parses the same decimal grammar
@@ -330,11 +427,12 @@ export async function loadResults(dir: string): Promise<ResultsFolder> {
  * `loadResults` with each chain's draws in an array from `alloc` (on a SharedArrayBuffer, the
  * evaluation's worker thread reads them without a copy: parallel.ts).
  */
-export async function loadResultsInto(dir: string, alloc: (length: number) => Float64Array): Promise<ResultsFolder> {
+export async function loadResultsInto(dir: string, alloc: (length: number) => Float64Array, other?: RowParser): Promise<ResultsFolder> {
   const abs = resolve(dir);
   const manifest = await loadManifest(abs);
   const drawsFile = join(abs, DRAWS_FILE);
-  const draws = parseChainTable(await readText(drawsFile, 'the posterior draws'), drawsFile, 'draws', alloc);
+  const text = await readText(drawsFile, 'the posterior draws');
+  const draws = other ? await parseChainTableShared(text, drawsFile, 'draws', alloc, other) : parseChainTable(text, drawsFile, 'draws', alloc);
   const expected = manifest.parameter_names;
   if (draws.names.length !== expected.length || draws.names.some((n, i) => n !== expected[i])) {
     const i = draws.names.findIndex((n, k) => n !== expected[k]);

@@ -1,15 +1,31 @@
 /**
  * Worker-thread entry of the two-thread evaluation (parallel.ts): rebuilds the fitted model from
- * the folder's manifest and data file as soon as it starts, then — given the draws — makes its
- * share of the pass (every draw's y_rep, coverage counts and μ; the main thread computes the
- * rest), the predictive checks, and takes chunks of the summary and PSIS-LOO work.
+ * the folder's manifest and data file as soon as it starts, parses the half of draws.csv's
+ * lines it is asked for (results.ts `parseRowsInto`, into the shared array), then — given the
+ * draws — makes its share of the pass (every draw's y_rep, coverage counts and μ; the main
+ * thread computes the rest), the predictive checks, and takes chunks of the summary and PSIS-LOO
+ * work.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { makePass } from './draw-pass.js';
-import { runChunks, serializeError, waitForMainPass, type WorkerInit, type WorkerReply, type WorkerStart } from './parallel.js';
+import { runChunks, serializeError, waitForMainPass, type WorkerInit, type WorkerParse, type WorkerReply, type WorkerStart } from './parallel.js';
 import { countedPredictiveChecks, passCoverage } from './ppc.js';
 import { rebuildModel, type FittedModel } from './rebuild.js';
-import { folderName, loadManifest, type ResultsFolder, type ResultsManifest } from './results.js';
+import { DRAWS_FILE, folderName, loadManifest, parseRowsInto, splitLines, type ResultsFolder, type ResultsManifest } from './results.js';
+
+/** Its half of draws.csv (read here: a string cannot be shared): whether all were numbers. */
+async function parseDraws(m: WorkerParse): Promise<WorkerReply> {
+  const init = workerData as WorkerInit;
+  try {
+    const lines = splitLines(await readFile(join(init.dir, DRAWS_FILE), 'utf8'));
+    const ok = lines.length === m.to && parseRowsInto(lines, m.from, m.to, m.width, m.values);
+    return { type: 'parsed', ok, lines: lines.length };
+  } catch {
+    return { type: 'parsed', ok: false, lines: -1 }; // the main thread's sequential parse says why
+  }
+}
 
 const port = parentPort;
 if (port !== null) {
@@ -23,7 +39,12 @@ if (port !== null) {
     return { manifest, fitted };
   })();
   ready.catch(() => undefined); // reported when the work arrives
-  port.once('message', (start: WorkerStart) => {
+  port.on('message', (message: WorkerStart | WorkerParse) => {
+    if (message.type === 'parse') {
+      void parseDraws(message).then((reply) => port.postMessage(reply));
+      return;
+    }
+    const start = message;
     void (async () => {
       let reply: WorkerReply;
       try {

@@ -1,7 +1,8 @@
 // The two-thread evaluation (parallel.ts: this thread and a worker) gives the single-threaded
 // report exactly — every number of the summary, PSIS-LOO (pointwise included), predictive
 // checks, ROAS and contributions — for any seed, with lift tests, and through evaluateFolder and
-// evaluateResultsParallel; an error is the single-threaded run's.
+// evaluateResultsParallel; an error is the single-threaded run's, a damaged draws.csv (parsed in
+// halves on two threads) included.
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,5 +93,33 @@ describe('two-thread evaluation', () => {
     );
     expect(single?.message).toMatch(/psisLoo: log-likelihood of draw \d+, observation \d+ is -Infinity/);
     await expect(evaluateFolder(copy, { threads: 2 })).rejects.toThrow(single!.message);
+  });
+
+  it('reads draws.csv on two threads as one thread does, and names its damage the same way', async () => {
+    const original = (await readFile(join(dir, 'draws.csv'), 'utf8')).split('\n');
+    const last = original.length - 2; // the file ends with a newline
+    const damage: [string, (lines: string[]) => void][] = [
+      ['a word in the second half', (lines) => (lines[last] = lines[last]!.replace(/,[^,]*$/, ',abc'))],
+      ['a word in the first half, Inf in the second', (lines) => {
+        lines[5] = lines[5]!.replace(/,[^,]*$/, ',abc');
+        lines[last] = lines[last]!.replace(/,[^,]*$/, ',Inf');
+      }],
+      ['a missing field in the second half', (lines) => (lines[last - 3] = lines[last - 3]!.replace(/,[^,]*$/, ''))],
+      ['an iteration out of order in the second half', (lines) => (lines[last - 1] = lines[last - 1]!.replace(/^(\d+),\d+,/, '$1,1,'))],
+      ['a blank line in the second half', (lines) => (lines[last - 2] = '')],
+    ];
+    for (const [what, edit] of damage) {
+      const copy = join(await tempDir(), 'hierarchical');
+      await cp(dir, copy, { recursive: true });
+      const lines = [...original];
+      edit(lines);
+      await writeFile(join(copy, 'draws.csv'), lines.join('\n'));
+      const single = await evaluateFolder(copy, { threads: 1 }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(single, what).toBeInstanceOf(EvaluationError);
+      await expect(evaluateFolder(copy, { threads: 2 }), what).rejects.toThrow(single!.message);
+    }
   });
 });
