@@ -3,13 +3,19 @@
  * adstock + Hill pass per channel when transforms are learned) and everything the evaluation
  * needs per draw is read from that view and stored for the summaries:
  * - `derived`: ROAS and marginal ROAS (G × C), contributions (G × (4 + C): baseline, trend,
- *   seasonality, controls, channels) and the sum of μ (money) per observed row;
- * - `ppc`: the replicated data y_rep (money) per observed row, from `buildRng(seed)` of
- *   `@tributary/sampler` consumed draw after draw (chains in order) by `DrawView.yRep` only, so
- *   the same seed gives the same numbers. ε is drawn by the ziggurat of normal.ts (Marsaglia &
- *   Tsang; Doornik), not by the model's default Box–Muller (`posteriorPredictive`): about a third
- *   of the cost, so the replicated data (and the predictive p-values and coverages) are other
- *   draws than those of the builds before it, for the same seed;
+ *   seasonality, controls, channels) and the sum of μ (money) per observed row — summed within
+ *   each block of draws and the blocks' sums then added in block order (so that two threads'
+ *   blocks give the same total; it differs from the plain draw-order sum by rounding);
+ * - `ppc`: the replicated data y_rep (money) per observed row. The draws (chains in order) are
+ *   cut into blocks of PASS_BLOCK = 32; block b's y_rep is drawn by `DrawView.yRep` from its own
+ *   stream, `buildRng("${seed}/y_rep/${b}")` of `@tributary/sampler` (xor4096; block-rng.ts
+ *   re-seeds one copy of it in place), consumed draw after draw within the block. So the same
+ *   seed gives the same numbers whichever thread draws which block (parallel.ts). Deviation from
+ *   the builds before it: y_rep was ONE stream `buildRng(seed)` over all draws, which forced one
+ *   thread to draw all of it (and to compute μ a second time); the replicated data, predictive
+ *   p-values and coverages are therefore other Monte Carlo draws for the same seed (as when the
+ *   ziggurat came). ε is drawn by the ziggurat of normal.ts (Marsaglia & Tsang; Doornik), not by
+ *   the model's default Box–Muller (`posteriorPredictive`): about a third of the cost;
  * - `logLik`: the pointwise log-likelihood of the scaled target (for PSIS-LOO);
  * - `liftTests`: the model-implied lift of every lift test.
  *
@@ -22,13 +28,14 @@
  * the spend totals, ROAS is the channel contribution over the spend — `DrawView.roas`'s
  * expression on the contributions the pass reads anyway (`roas` would compute them a second
  * time), bit for bit (test/draw-pass.test.ts); and parallel.ts shares one pass between two threads
- * by part (what must be sequential — the y_rep stream, the μ sum — in the worker, with the
- * predictive coverage counted as y_rep is drawn, ppc.ts `CoverageCounts`; every other value,
- * written at its draw's index, in the main thread). `PassSplit.claim` can still split the other
- * parts by blocks of PASS_BLOCK draws.
+ * by blocks (`PassSplit.claim`): every per-draw value is written at its draw's index, each block's
+ * μ sum at the block's index (`sumBlocks`), and the predictive coverage is counted as y_rep is
+ * drawn (ppc.ts `CoverageCounts`, which merge exactly) instead of storing y_rep: the few
+ * observations the counts cannot decide get their y_rep drawn again (`replayYRep`). (Until this
+ * change the pass kept a draw-major copy of all of y_rep for them: 1 GB at 200 markets.)
  */
 import type { Model } from '@tributary/models';
-import { buildRng } from '@tributary/sampler';
+import { BlockUniform } from './block-rng.js';
 import { invalidArgument } from './errors.js';
 import { zigguratNormal } from './normal.js';
 import { sd } from './numerics.js';
@@ -93,27 +100,34 @@ export interface PassOutputs {
   readonly contributions?: Float64Array;
   readonly logLik?: Float64Array;
   readonly liftPredictions?: Float64Array;
+  /** (G · PPC_STATS) × S: `DrawPass.yRepStats`. */
+  readonly yRepStats?: Float64Array;
+  /**
+   * numBlocks(S) × N: block b's Σ of μ over its draws at b · N (with `muSum`); the pass then
+   * leaves `DrawPass.muSum` out, and `sumBlocks` adds the blocks up in block order.
+   */
+  readonly blockMuSums?: Float64Array;
 }
 
 /**
  * How parallel.ts shares a pass between two threads (nothing changes a number: every per-draw
- * value is stored at its draw's index, whoever computes it).
+ * value is stored at its draw's index, every block's y_rep comes from the block's own stream and
+ * its μ sum is added to the total in block order, whoever computes it).
  */
 export interface PassSplit {
-  /** Where to write the `derived`, `logLik` and `liftTests` parts (default: new arrays). */
+  /** Where to write the per-draw parts (default: new arrays). */
   readonly into?: PassOutputs;
-  /** Whether to sum μ over the draws (default: with `derived`). The sum is in draw order. */
+  /** Whether to sum μ over the draws (default: with `derived`). Summed per block, blocks in order. */
   readonly muSum?: boolean;
   /**
    * Called at the first draw of every block of PASS_BLOCK draws, in order: whether this thread
-   * computes the block's `derived`, `logLik` and `liftTests` parts (the other parts are computed
-   * for every draw). Default: every block.
+   * computes the block (every part of it). Default: every block.
    */
   readonly claim?: (block: number) => boolean;
   /**
-   * With `ppc`: count every draw of y_rep into `counts` (ppc.ts CoverageCounts) as it is drawn and
-   * keep y_rep draw-major in `drawMajorYRep` (y_rep of observation n in draw s at s · N + n, for
-   * the rare observations the counts cannot decide) instead of the observation-major `yRep`.
+   * With `ppc`: count every draw of y_rep into `counts` (ppc.ts CoverageCounts) as it is drawn,
+   * instead of storing the observation-major `yRep`; the pass sets `coverage.replay`, which
+   * draws the y_rep of the rare observations the counts cannot decide again.
    */
   readonly coverage?: PassCoverage;
   /**
@@ -124,8 +138,38 @@ export interface PassSplit {
   readonly spendTotal?: Float64Array;
 }
 
-/** Draws per block of `PassSplit.claim` (a tile of the observation-major stores). */
+/** Draws per block: the unit of the y_rep streams, of the μ sums and of `PassSplit.claim`. */
 export const PASS_BLOCK = 32;
+
+/** Blocks of PASS_BLOCK draws in S draws. */
+export function numBlocks(S: number): number {
+  return Math.ceil(S / PASS_BLOCK);
+}
+
+/**
+ * The seed string of block `block`'s y_rep stream (draws block·PASS_BLOCK …, chains in order):
+ * its uniforms are `buildRng(yRepBlockSeed(seed, block)).uniform()` of @tributary/sampler
+ * (xor4096; drawn here by block-rng.ts's re-seedable copy), so any thread can draw any block and
+ * the same seed gives the same numbers.
+ */
+export function yRepBlockSeed(seed: number | string, block: number): string {
+  return `${String(seed)}/y_rep/${block}`;
+}
+
+/** A fresh uniform stream of block `block` (tests; a pass re-seeds one `BlockUniform`). */
+export function yRepBlockUniform(seed: number | string, block: number): () => number {
+  return new BlockUniform(yRepBlockSeed(seed, block)).uniform;
+}
+
+/** total[n] = Σ_b blocks[b · N + n], blocks added in order (`PassOutputs.blockMuSums`). */
+export function sumBlocks(blocks: Float64Array, N: number): Float64Array {
+  const total = new Float64Array(N);
+  for (let b = 0; b < blocks.length / N; b++) {
+    const o = b * N;
+    for (let n = 0; n < N; n++) total[n] = total[n]! + blocks[o + n]!;
+  }
+  return total;
+}
 
 /** `passOverDraws` shared as `split` says. */
 export function makePass(results: ResultsFolder, model: Model, options: DrawPassOptions, split: PassSplit = {}): DrawPass {
@@ -151,11 +195,13 @@ export function makePass(results: ResultsFolder, model: Model, options: DrawPass
   const roas = parts.derived ? array(into.roas, G * C * S) : undefined;
   const mroas = parts.derived ? array(into.marginalRoas, G * C * S) : undefined;
   const contrib = parts.derived ? array(into.contributions, G * NC * S) : undefined;
-  const muSum = (split.muSum ?? parts.derived) ? new Float64Array(N) : undefined;
+  const sumMu = split.muSum ?? parts.derived;
+  const blockMu = sumMu && into.blockMuSums ? array(into.blockMuSums, numBlocks(S) * N) : undefined;
+  const muSum = sumMu && !blockMu ? new Float64Array(N) : undefined;
+  const muBlock = sumMu ? new Float64Array(N) : undefined;
   const coverage = parts.ppc ? split.coverage : undefined;
   const yRep = parts.ppc && !coverage ? new Float64Array(N * S) : undefined;
-  const drawMajor = coverage ? (coverage.drawMajorYRep = new Float64Array(N * S)) : undefined;
-  const yRepStats = parts.ppc ? new Float64Array(G * PPC_STATS * S) : undefined;
+  const yRepStats = parts.ppc ? array(into.yRepStats, G * PPC_STATS * S) : undefined;
   const start = marketStarts(model);
   const logLik = parts.logLik ? array(into.logLik, N * S) : undefined;
   const lift = parts.liftTests ? array(into.liftPredictions, J * S) : undefined;
@@ -167,20 +213,23 @@ export function makePass(results: ResultsFolder, model: Model, options: DrawPass
   // and then written out together, so that the writes are not one cache line per value.
   const tileY = yRep ? new Float64Array(TILE * N) : null;
   const tileL = logLik ? new Float64Array(TILE * N) : null;
-  const rng0 = parts.ppc ? buildRng(seed) : null;
   const counts = coverage?.counts;
-  const uniform = rng0 ? () => rng0.uniform() : () => NaN;
-  const everyDraw = parts.ppc || muSum !== undefined;
+  const stream = parts.ppc ? new BlockUniform(yRepBlockSeed(seed, 0)) : null;
+  const uniform = stream ? stream.uniform : () => NaN;
   const spend = split.spendTotal;
   if (spend && spend.length !== G * C) invalidArgument(`makePass: spendTotal has ${spend.length} values, expected ${G * C}`);
   let owned = true;
 
   forEachDraw(results, (draw, _c, _i, s) => {
     const slot = s % TILE;
-    if (slot === 0 && split.claim) owned = split.claim(s / TILE);
-    if (!owned && !everyDraw) return;
+    if (slot === 0) {
+      if (split.claim) owned = split.claim(s / TILE);
+      if (owned && stream) stream.reseed(yRepBlockSeed(seed, s / TILE));
+      if (owned && muBlock) muBlock.fill(0);
+    }
+    if (!owned) return;
     const view = model.loadDraw(draw);
-    if (owned && roas && mroas && contrib) {
+    if (roas && mroas && contrib) {
       const ct = view.contributions();
       if (spend) {
         for (let g = 0; g < G; g++) {
@@ -206,17 +255,14 @@ export function makePass(results: ResultsFolder, model: Model, options: DrawPass
         for (let c = 0; c < C; c++) contrib[(base + 4 + c) * S + s] = ch[c]!;
       }
     }
-    if (muSum) {
+    if (muBlock) {
       view.mean(bufN);
-      for (let n = 0; n < N; n++) muSum[n] = muSum[n]! + bufN[n]!;
+      for (let n = 0; n < N; n++) muBlock[n] = muBlock[n]! + bufN[n]!;
     }
     if (yRepStats) {
       view.yRep(uniform, bufN, { normal: zigguratNormal });
       if (tileY) tileY.set(bufN, slot * N);
-      if (drawMajor && counts) {
-        drawMajor.set(bufN, s * N);
-        counts.add(bufN);
-      }
+      if (counts) counts.add(bufN);
       for (let g = 0; g < G; g++) {
         const t = seriesStats(bufN, start[g]!, start[g + 1]!);
         const at = g * PPC_STATS * S + s;
@@ -226,20 +272,23 @@ export function makePass(results: ResultsFolder, model: Model, options: DrawPass
         yRepStats[at + 3 * S] = t.max;
       }
     }
-    if (owned && logLik && tileL) {
+    if (logLik && tileL) {
       view.logLik(tileL.subarray(slot * N, (slot + 1) * N));
+    }
+    if (lift) {
+      view.liftPredictions(bufJ);
+      for (let j = 0; j < J; j++) lift[j * S + s] = bufJ[j]!;
     }
     if (slot === TILE - 1 || s === S - 1) {
       // write the tile's draws observation-major: TILE contiguous values per observation
       const s0 = s - slot;
       if (yRep && tileY) flushTile(tileY, yRep, N, S, s0, slot + 1);
-      if (owned && logLik && tileL) flushTile(tileL, logLik, N, S, s0, slot + 1);
-    }
-    if (owned && lift) {
-      view.liftPredictions(bufJ);
-      for (let j = 0; j < J; j++) lift[j * S + s] = bufJ[j]!;
+      if (logLik && tileL) flushTile(tileL, logLik, N, S, s0, slot + 1);
+      if (muBlock && muSum) for (let n = 0; n < N; n++) muSum[n] = muSum[n]! + muBlock[n]!;
+      if (muBlock && blockMu) blockMu.set(muBlock, (s0 / TILE) * N);
     }
   });
+  if (coverage) coverage.replay = (observations) => replayYRep(results, model, seed, observations);
 
   return {
     numDraws: S,
@@ -255,6 +304,25 @@ export function makePass(results: ResultsFolder, model: Model, options: DrawPass
     ...(logLik ? { logLik } : {}),
     ...(lift ? { liftPredictions: lift } : {}),
   };
+}
+
+/**
+ * The y_rep draws (all S, in draw order) of each of `observations`, drawn again from the block
+ * streams: a second pass over every draw (μ and y_rep only), for the observations whose coverage
+ * the counts cannot decide (ppc.ts `CoverageCounts.inside`: y within rounding of a draw, NaN).
+ */
+export function replayYRep(results: ResultsFolder, model: Model, seed: number | string, observations: readonly number[]): Float64Array[] {
+  const S = results.numChains * results.numDraws;
+  const rows = observations.map(() => new Float64Array(S));
+  if (rows.length === 0) return rows;
+  const bufN = new Float64Array(model.numObs);
+  const stream = new BlockUniform(yRepBlockSeed(seed, 0));
+  forEachDraw(results, (draw, _c, _i, s) => {
+    if (s % TILE === 0) stream.reseed(yRepBlockSeed(seed, s / TILE));
+    model.loadDraw(draw).yRep(stream.uniform, bufN, { normal: zigguratNormal });
+    observations.forEach((n, k) => (rows[k]![s] = bufN[n]!));
+  });
+  return rows;
 }
 
 /** The pass to use for `part`: `given` (checked to hold the part and the folder's draws) or a new one. */

@@ -15,7 +15,7 @@ import { diagnoseResults, summarizeResults, type DiagnosticsReport } from './dia
 import { failureModes, residualAutocorrelation, type FailureIndicator, type ResidualAutocorrelation } from './failure-modes.js';
 import { psisLooWithRelativeEff, type LooResult } from './loo.js';
 import { countedPredictiveChecks, passCoverage, type PpcMarket } from './ppc.js';
-import { rebuildModel, type FittedModel } from './rebuild.js';
+import { rebuildFromManifest, rebuildModel, type FittedModel } from './rebuild.js';
 import { loadGroundTruth, recoverGroundTruth, type GroundTruth, type RecoveryReport } from './recovery.js';
 import { invalidArgument } from './errors.js';
 import { defaultThreads, evaluationPartsWithWorker, EvaluationWorker } from './parallel.js';
@@ -171,9 +171,28 @@ export async function evaluateFolder(dir: string, options: EvaluateFolderOptions
   const threads = resolveThreads(options.threads);
   const worker = threads >= 2 ? new EvaluationWorker({ dir: resolve(dir), dataFile: options.dataFile === undefined ? undefined : resolve(options.dataFile) }) : undefined;
   try {
-    // with a worker, the draws go to shared memory: it reads them without a copy
-    const results = worker ? await loadResultsInto(dir, (n) => new Float64Array(new SharedArrayBuffer(8 * n)), worker.parseRows) : await loadResults(dir);
-    const fitted = await rebuildModel(results, options.dataFile === undefined ? {} : { dataFile: options.dataFile });
+    const rebuildOptions = options.dataFile === undefined ? {} : { dataFile: options.dataFile };
+    // with a worker, the draws go to shared memory: it reads them without a copy; and the model
+    // is rebuilt from the manifest (as the worker does) once this thread has parsed its half of
+    // draws.csv, while it waits for the worker's half (a microtask queued when the worker is
+    // asked runs when this thread's parse yields). Errors in the order of one thread: the draws'
+    // first.
+    let early: Promise<FittedModel> | undefined;
+    const rebuildEarly = () => {
+      early ??= rebuildFromManifest(dir, rebuildOptions).then(({ manifest: _manifest, ...rebuilt }): FittedModel => rebuilt);
+      early.catch(() => undefined);
+    };
+    const results = worker
+      ? await loadResultsInto(
+          dir,
+          (n) => new Float64Array(new SharedArrayBuffer(8 * n)),
+          (values, from, to, width) => {
+            queueMicrotask(rebuildEarly);
+            return worker.parseRows(values, from, to, width);
+          },
+        )
+      : await loadResults(dir);
+    const fitted = await (early ?? rebuildModel(results, rebuildOptions));
     const truth = options.truthFile === undefined ? undefined : await loadGroundTruth(options.truthFile);
     const evaluateOptions: EvaluateOptions = {
       ...(truth ? { truth } : {}),

@@ -6,19 +6,23 @@
  * - the worker rebuilds the model itself (from manifest.json and the data file) and parses the
  *   second half of draws.csv's lines (its own read of the file) into the SharedArrayBuffer of
  *   the draws while this thread parses the first half (results.ts `loadResultsInto`);
- * - the pass over the draws (draw-pass.ts) is split by part: the worker visits every draw in
- *   order for what must be sequential — y_rep from the seeded stream (consumed draw after draw by
- *   y_rep only, so the numbers are the full pass's), the predictive coverage counts and the sum
- *   of μ in draw order — and this thread computes ROAS, marginal ROAS, contributions, the
- *   log-likelihood and the lift tests of every draw, written at their draw's index into
- *   SharedArrayBuffers. (Both threads used to claim blocks of the second kind; the worker's
- *   sequential y_rep is the longer of the two, so every block it took lengthened the critical
- *   path and this thread waited for it before PSIS-LOO.)
+ * - the pass over the draws (draw-pass.ts) is split by blocks of PASS_BLOCK draws, claimed by
+ *   both threads from shared flags (`Atomics.compareExchange`): whoever claims a block computes
+ *   all of it — ROAS, marginal ROAS, contributions, log-likelihood, lift tests, y_rep and its
+ *   test statistics, written at their draw's index into SharedArrayBuffers; the block's μ sum,
+ *   written at the block's index (the total adds the blocks up in block order, `sumBlocks`);
+ *   and the predictive coverage counts of its y_rep, into the thread's own CoverageCounts, which
+ *   merge exactly in any order (integer counts, maxima, minima). y_rep is drawn from the block's
+ *   own stream (draw-pass.ts `yRepBlockUniform`, seeded from the user's seed and the block), so
+ *   μ is computed once per draw. (Before, y_rep was one sequential stream: the worker drew all of
+ *   it and computed μ for every draw a second time, while this thread did everything else.)
  * - then both take chunks of the remaining independent work from one shared counter
  *   (`Atomics.add`): parameter ranges of the summary (R-hat, ESS, …: summary.ts), then
  *   observation ranges of r_eff + PSIS-LOO (loo.ts `looPointwiseRange`, written into shared
- *   arrays), which need only this thread's pass: this thread goes on to them without waiting for
- *   the worker, which joins when its y_rep pass and the predictive checks are done.
+ *   arrays), which need both threads' blocks of the log-likelihood: each waits for the other's
+ *   pass before its first LOO chunk (the passes end within a block of each other).
+ * - this thread then merges the worker's coverage counts into its own and makes the predictive
+ *   checks (ppc.ts `countedPredictiveChecks`) and the derived summaries.
  *
  * Every number depends only on its own draw, parameter or observation and is computed by the same
  * code in the same order whoever computes it; summary rows are put back in chunk order and the
@@ -35,11 +39,11 @@ import { TributaryError } from '@tributary/data';
 import { MODEL_MODULE_URL } from '@tributary/models';
 import type { SummaryRow } from '@tributary/sampler';
 import { spendTotals, summarizeDerived } from './derived.js';
-import { makePass, type DrawPass, type PassOutputs } from './draw-pass.js';
+import { makePass, numBlocks, PPC_STATS, sumBlocks, type DrawPass, type PassOutputs } from './draw-pass.js';
 import { EvaluationError, type EvaluationErrorCode } from './errors.js';
 import type { EvaluationParts } from './evaluate.js';
 import { allocatePointwise, buildLogLikelihoodMatrix, looFromPointwise, LooKernel, looPointwiseRange, type LogLikelihoodMatrix, type LooPointwise } from './loo.js';
-import type { PpcMarket } from './ppc.js';
+import { countedPredictiveChecks, passCoverage, type CoverageState } from './ppc.js';
 import type { FittedModel } from './rebuild.js';
 import type { ResultsFolder, RowParser } from './results.js';
 import { summarizeParameters } from './summary.js';
@@ -56,6 +60,13 @@ const LOO_CHUNK = 192;
 /** Slots of the shared control array. */
 const NEXT_CHUNK = 0;
 const MAIN_PASS_DONE = 1;
+const WORKER_PASS_DONE = 2;
+const CONTROL_SLOTS = 3;
+
+/** `PassSplit.claim` on the shared block flags: whether this thread takes block b (first come). */
+export function claimFrom(blocks: Int32Array): (block: number) => boolean {
+  return (block) => Atomics.compareExchange(blocks, block, 0, 1) === 0;
+}
 
 /** What the worker is started with (structured-cloneable). */
 export interface WorkerInit {
@@ -75,10 +86,12 @@ export interface WorkerStart {
 
 /** The work both threads share. */
 export interface SharedWork {
-  /** [next chunk, main pass done] on a SharedArrayBuffer. */
+  /** [next chunk, main pass done, worker pass done] on a SharedArrayBuffer. */
   readonly control: Int32Array;
-  /** The pass's per-draw outputs, filled block by block by both threads. */
+  /** The pass's per-draw outputs (and per-block μ sums), filled block by block by both threads. */
   readonly outputs: PassOutputs;
+  /** One flag per block of the pass: 1 once a thread has claimed it. */
+  readonly blocks: Int32Array;
   readonly numParams: number;
   readonly names: readonly string[];
   readonly numObs: number;
@@ -97,8 +110,8 @@ export interface WorkerParse {
 
 export type WorkerReply =
   | { readonly type: 'parsed'; readonly ok: boolean; readonly lines: number }
-  | { readonly type: 'pass'; readonly muSum: Float64Array }
-  | { readonly type: 'done'; readonly ppc: PpcMarket[]; readonly outcome: ChunkOutcome<SerializedError> }
+  | { readonly type: 'pass'; readonly coverage: CoverageState }
+  | { readonly type: 'done'; readonly outcome: ChunkOutcome<SerializedError> }
   | { readonly type: 'error'; readonly error: SerializedError };
 
 export interface SerializedError {
@@ -149,6 +162,16 @@ export async function runChunks(work: SharedWork, draws: readonly Float64Array[]
       return { rows, error: { chunk: k, error } };
     }
   }
+}
+
+/** The worker's pass is done (its shared writes visible here once its 'pass' message arrived). */
+function workerPassDone(control: Int32Array): void {
+  if (Atomics.load(control, WORKER_PASS_DONE) !== 1) throw new EvaluationError('WORKER_FAILED', 'the evaluation worker reported its pass before finishing it');
+}
+
+/** Marks (in the worker) the end of its part of the pass; its 'pass' message follows. */
+export function markWorkerPass(control: Int32Array): void {
+  Atomics.store(control, WORKER_PASS_DONE, 1);
 }
 
 /** Blocks (in the worker) until the main thread has finished its part of the pass. */
@@ -291,33 +314,59 @@ export async function evaluationPartsWithWorker(worker: EvaluationWorker, result
   const J = model.liftTests.length;
   const shared64 = (length: number) => new Float64Array(new SharedArrayBuffer(8 * length));
   const work: SharedWork = {
-    control: new Int32Array(new SharedArrayBuffer(8)),
+    control: new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS)),
     outputs: {
       roas: shared64(G * C * S),
       marginalRoas: shared64(G * C * S),
       contributions: shared64(G * (4 + C) * S),
       logLik: shared64(N * S),
       liftPredictions: shared64(J * S),
+      yRepStats: shared64(G * PPC_STATS * S),
+      blockMuSums: shared64(numBlocks(S) * N),
     },
+    blocks: new Int32Array(new SharedArrayBuffer(4 * numBlocks(S))),
     numParams: results.names.length,
     names: results.names,
     numObs: N,
     pointwise: allocatePointwise(N, (bytes) => new SharedArrayBuffer(bytes)),
   };
-  const parts = { derived: true, logLik: true, liftTests: true } as const;
+  const seedOption = seed === undefined ? {} : { seed };
   const replies = worker.start({ type: 'start', numChains: results.numChains, numDraws: results.numDraws, draws: results.draws, seed, work });
-  const mainPass = makePass(results, model, parts, { into: work.outputs, muSum: false, spendTotal: spendTotals(fitted.panel) });
+  const coverage = passCoverage(fitted.panel);
+  const mainPass = makePass(
+    results,
+    model,
+    { derived: true, ppc: true, logLik: true, liftTests: true, ...seedOption },
+    { into: work.outputs, muSum: true, coverage, claim: claimFrom(work.blocks), spendTotal: spendTotals(fitted.panel) },
+  );
   Atomics.store(work.control, MAIN_PASS_DONE, 1);
   Atomics.notify(work.control, MAIN_PASS_DONE);
-  // the log-likelihood is complete: this thread needs nothing of the worker before its chunks
-  const mine = await runChunks(work, results.draws, results.numChains, () => undefined);
-  // the derived summaries need the worker's μ sum
-  const pass: DrawPass = { ...mainPass, muSum: (await replies.pass).muSum };
-  const derivedParts = { pass, derived: summarizeDerived(results, fitted, { pass }) };
+  // once the worker's blocks are in: the μ sum, the derived summaries and the predictive checks
+  // (before this thread's first LOO chunk, so that the worker takes more of those meanwhile)
+  let prepared: Promise<Omit<EvaluationParts, 'summary' | 'loo'>> | undefined;
+  const prepare = () =>
+    (prepared ??= replies.pass.then((reply) => {
+      workerPassDone(work.control);
+      coverage.counts.merge(reply.coverage);
+      const pass: DrawPass = { ...mainPass, muSum: sumBlocks(work.outputs.blockMuSums!, N) };
+      return { pass, derived: summarizeDerived(results, fitted, { pass }), ppc: countedPredictiveChecks(fitted, pass, coverage) };
+    }));
+  // PSIS-LOO needs the worker's blocks of the log-likelihood too
+  const mine = await runChunks(work, results.draws, results.numChains, async () => {
+    await prepare().catch(() => undefined);
+  });
+  const prepareError = await prepare().then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
   const theirs = await replies.done;
   const errors = [mine.error, theirs.outcome.error && { chunk: theirs.outcome.error.chunk, error: deserializeError(theirs.outcome.error.error) }];
   const first = errors.filter((e) => e !== undefined).sort((a, b) => a.chunk - b.chunk)[0];
+  // errors in the order of one thread: the summary's, then the pass's and the derived
+  // summaries', then PSIS-LOO's
+  if (first && first.chunk < Math.ceil(work.numParams / SUMMARY_CHUNK)) throw first.error;
+  if (prepareError) throw prepareError.error;
   if (first) throw first.error;
   const summary = [...mine.rows, ...theirs.outcome.rows].sort((a, b) => a[0] - b[0]).flatMap(([, rows]) => rows);
-  return { summary, ...derivedParts, ppc: theirs.ppc, loo: looFromPointwise(work.pointwise, S) };
+  return { summary, ...(await prepare()), loo: looFromPointwise(work.pointwise, S) };
 }

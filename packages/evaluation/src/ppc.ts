@@ -4,9 +4,10 @@
  * workflow, JRSS A 182:389–402).
  *
  * For every posterior draw, a replicated data set y_rep is drawn with `DrawView.yRep` (money
- * scale) from a seeded random stream (`buildRng(seed)` of `@tributary/sampler`, consumed draw
- * after draw, chains in order, by y_rep only, so the same seed gives the same numbers whether
- * the draws are visited here or in `evaluateResults`'s single pass — draw-pass.ts). Per market:
+ * scale) from seeded random streams, one per block of 32 draws (draw-pass.ts `yRepBlockSeed`:
+ * `buildRng("${seed}/y_rep/${block}")` of `@tributary/sampler`), so the same seed gives the same
+ * numbers whether the draws are visited here, in `evaluateResults`'s single pass or by two
+ * threads (draw-pass.ts, parallel.ts). Per market:
  * - Bayesian p-values p = Pr(T(y_rep) ≥ T(y)) for T = mean, sd (n − 1), min and max of the
  *   market's observed target; values near 0 or 1 (outside [0.025, 0.975]) mean the model does
  *   not reproduce that feature of the data;
@@ -54,13 +55,17 @@ export const INSIDE_94 = 2;
 /**
  * Whether each observation y_n lies inside the central 50% and 94% intervals of its draws (R's
  * type-7 quantiles), decided from counts instead of selecting the quantiles: with lt = #{x < y},
- * le = #{x ≤ y} and the draws nearest to y on either side, every order statistic's side of y is
- * known, and so is the quantile's when it is an order statistic or interpolates between two on
- * the same side of y farther from y than the interpolation's rounding (8·ε·max|x|). Only when y
- * falls between the two order statistics of an interval end (probability ≈ 1/S per end) or next
- * to one are the quantiles selected (`quantilesBySelection`); the answers are the same. The
- * counts are taken one draw of all observations at a time (`add`, in the pass: parallel.ts) or
- * one observation's row at a time (`addRow`).
+ * le = #{x ≤ y} and the draws nearest to y on either side (`below`, `above`), every order
+ * statistic's side of y is known, and so is the quantile's when it is an order statistic or
+ * interpolates between two on the same side of y farther from y than the interpolation's
+ * rounding (8·ε·max|x|). When y falls between the two order statistics of an interval end (or on
+ * one of them), those two are `below`, y itself or `above`, so the quantile is computed from them
+ * with quantileSorted's expression and compared with y. Only when y is within rounding of a draw
+ * on the same side, or a draw or y is not finite, do the draws themselves decide
+ * (`quantilesBySelection`); the answers are the same (test/selection.test.ts). The counts are
+ * taken one draw of all observations at a time (`add`, in the pass: parallel.ts) or one
+ * observation's row at a time (`addRow`); the counts of two sets of draws merge exactly
+ * (`merge`: integer sums, maxima and minima, in any order).
  */
 export class CoverageCounts {
   private readonly y: ArrayLike<number>;
@@ -69,17 +74,36 @@ export class CoverageCounts {
   private readonly below: Float64Array; // the largest draw < y
   private readonly above: Float64Array; // the smallest draw > y
   private readonly absMax: Float64Array;
+  private readonly odd: Uint8Array; // 1: a draw was NaN
   private scratch = new Float64Array(0);
   private readonly q = new Float64Array(PPC_PROBS.length);
 
-  constructor(y: ArrayLike<number>) {
+  constructor(y: ArrayLike<number>, state?: CoverageState) {
     const n = y.length;
     this.y = y;
-    this.lt = new Int32Array(n);
-    this.eq = new Int32Array(n);
-    this.below = new Float64Array(n).fill(-Infinity);
-    this.above = new Float64Array(n).fill(Infinity);
-    this.absMax = new Float64Array(n);
+    this.lt = state?.lt ?? new Int32Array(n);
+    this.eq = state?.eq ?? new Int32Array(n);
+    this.below = state?.below ?? new Float64Array(n).fill(-Infinity);
+    this.above = state?.above ?? new Float64Array(n).fill(Infinity);
+    this.absMax = state?.absMax ?? new Float64Array(n);
+    this.odd = state?.odd ?? new Uint8Array(n);
+  }
+
+  /** The counts as plain typed arrays (to send to another thread; `new CoverageCounts(y, state)`). */
+  state(): CoverageState {
+    return { lt: this.lt, eq: this.eq, below: this.below, above: this.above, absMax: this.absMax, odd: this.odd };
+  }
+
+  /** Adds the counts of other draws of the same observations (exact: the order does not matter). */
+  merge(other: CoverageState): void {
+    for (let n = 0; n < this.y.length; n++) {
+      this.lt[n] = this.lt[n]! + other.lt[n]!;
+      this.eq[n] = this.eq[n]! + other.eq[n]!;
+      if (other.below[n]! > this.below[n]!) this.below[n] = other.below[n]!;
+      if (other.above[n]! < this.above[n]!) this.above[n] = other.above[n]!;
+      if (other.absMax[n]! > this.absMax[n]!) this.absMax[n] = other.absMax[n]!;
+      this.odd[n] = this.odd[n]! | other.odd[n]!;
+    }
   }
 
   /** Counts one draw x[n] of every observation. */
@@ -101,7 +125,8 @@ export class CoverageCounts {
       if (v > below[n]!) below[n] = v;
     } else if (v > y) {
       if (v < above[n]!) above[n] = v;
-    } else eq[n]!++;
+    } else if (v === y) eq[n]!++;
+    else this.odd[n] = 1; // NaN (or y NaN): the draws decide
     const a = Math.abs(v);
     if (a > absMax[n]!) absMax[n] = a;
   }
@@ -111,12 +136,24 @@ export class CoverageCounts {
    * `draws()` gives them (any order) when the counts cannot tell.
    */
   inside(n: number, numDraws: number, draws: () => ArrayLike<number>): number {
+    const flags = this.decide(n, numDraws);
+    if (flags >= 0) return flags;
+    if (this.scratch.length !== numDraws) this.scratch = new Float64Array(numDraws);
+    this.scratch.set(draws()); // a copy: the caller's draws keep their order
+    const y = this.y[n]!;
+    const q = quantilesBySelection(this.scratch, PPC_PROBS, this.q);
+    return (q[1]! <= y && y <= q[2]! ? INSIDE_50 : 0) | (q[0]! <= y && y <= q[3]! ? INSIDE_94 : 0);
+  }
+
+  /** `inside`'s flags when the counts tell, −1 when the draws must decide. */
+  decide(n: number, numDraws: number): number {
     const y = this.y[n]!;
     const lt = this.lt[n]!;
     const le = lt + this.eq[n]!;
     const below = this.below[n]!;
     const above = this.above[n]!;
     const absMax = this.absMax[n]!;
+    if (!(Number.isFinite(y) && Number.isFinite(absMax)) || this.odd[n] !== 0) return -1;
     const margin = 8 * Number.EPSILON * absMax;
     const side = (p: number): number => {
       // sign of quantile(p) − y: −1, 0, 1, or NaN when the counts cannot tell
@@ -128,7 +165,15 @@ export class CoverageCounts {
       const a = sideOf(lo);
       const b = sideOf(hi);
       if (a === 0 && b === 0) return 0; // both equal y: quantileSorted returns that value
-      if (a !== b || a === 0) return NaN; // y between or at the two order statistics
+      if (a !== b) {
+        // y between or at the two order statistics (hi = lo + 1): they are `below` (lo = lt),
+        // y (lt < lo, hi ≤ le) or `above` (hi = le + 1); quantileSorted's interpolation of them
+        const xLo = a < 0 ? below : y;
+        const xHi = b > 0 ? above : y;
+        const h = index - lo;
+        const q = (1 - h) * xLo + h * xHi;
+        return q < y ? -1 : q > y ? 1 : 0;
+      }
       // both on one side: the interpolation (rounding ≤ margin) stays there when it is far enough
       if (a < 0) return y - below > margin ? -1 : NaN;
       return above - y > margin ? 1 : NaN;
@@ -137,14 +182,19 @@ export class CoverageCounts {
     const s1 = side(PPC_PROBS[1]);
     const s2 = side(PPC_PROBS[2]);
     const s3 = side(PPC_PROBS[3]);
-    if (!(Number.isFinite(y) && Number.isFinite(absMax)) || Number.isNaN(s0 + s1 + s2 + s3)) {
-      if (this.scratch.length !== numDraws) this.scratch = new Float64Array(numDraws);
-      this.scratch.set(draws()); // a copy: the caller's draws keep their order
-      const q = quantilesBySelection(this.scratch, PPC_PROBS, this.q);
-      return (q[1]! <= y && y <= q[2]! ? INSIDE_50 : 0) | (q[0]! <= y && y <= q[3]! ? INSIDE_94 : 0);
-    }
+    if (Number.isNaN(s0 + s1 + s2 + s3)) return -1;
     return (s1 <= 0 && s2 >= 0 ? INSIDE_50 : 0) | (s0 <= 0 && s3 >= 0 ? INSIDE_94 : 0);
   }
+}
+
+/** The arrays of a `CoverageCounts` (structured-cloneable). */
+export interface CoverageState {
+  readonly lt: Int32Array;
+  readonly eq: Int32Array;
+  readonly below: Float64Array;
+  readonly above: Float64Array;
+  readonly absMax: Float64Array;
+  readonly odd: Uint8Array;
 }
 
 export function posteriorPredictiveChecks(results: ResultsFolder, fitted: { model: Model; panel: Panel }, options: PpcOptions = {}): PpcMarket[] {
@@ -159,24 +209,30 @@ export function posteriorPredictiveChecks(results: ResultsFolder, fitted: { mode
 
 /**
  * What a pass fills when it counts the coverage as it draws y_rep (draw-pass.ts
- * `PassSplit.coverage`): the counts, and y_rep draw-major for the observations they cannot decide.
+ * `PassSplit.coverage`): the counts, and a way to draw the y_rep of given observations again
+ * (all draws, in order) for the rare ones the counts cannot decide.
  */
 export interface PassCoverage {
   readonly counts: CoverageCounts;
-  drawMajorYRep?: Float64Array;
+  replay?: (observations: readonly number[]) => Float64Array[];
 }
 
 export function passCoverage(panel: Panel): PassCoverage {
   return { counts: new CoverageCounts(panel.y) };
 }
 
-/** The checks of a pass made with `coverage` (no observation-major y_rep needed). */
+/** The checks of a pass made with `coverage` (no stored y_rep needed). */
 export function countedPredictiveChecks(fitted: { model: Model; panel: Panel }, pass: DrawPass, coverage: PassCoverage): PpcMarket[] {
   const S = pass.numDraws;
   const N = fitted.model.numObs;
-  const yRep = coverage.drawMajorYRep;
-  if (!yRep || !pass.yRepStats) invalidArgument('countedPredictiveChecks: the pass was made without the ppc part and its coverage');
-  return predictiveChecks(fitted, S, pass.yRepStats, (n) => coverage.counts.inside(n, S, () => Float64Array.from({ length: S }, (_, s) => yRep[s * N + n]!)));
+  if (!coverage.replay || !pass.yRepStats) invalidArgument('countedPredictiveChecks: the pass was made without the ppc part and its coverage');
+  const { counts } = coverage;
+  const flags = new Int32Array(N);
+  const undecided: number[] = [];
+  for (let n = 0; n < N; n++) if ((flags[n] = counts.decide(n, S)) < 0) undecided.push(n);
+  const rows = coverage.replay(undecided);
+  undecided.forEach((n, k) => (flags[n] = counts.inside(n, S, () => rows[k]!)));
+  return predictiveChecks(fitted, S, pass.yRepStats, (n) => flags[n]!);
 }
 
 /**

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { buildPanel, parseMarketingCsv, type Panel } from '@tributary/data';
 import { buildModel, type Model, type Priors } from '@tributary/models';
 import { EvaluationError } from './errors.js';
-import { MANIFEST_FILE, type ResultsFolder } from './results.js';
+import { folderName, loadManifest, MANIFEST_FILE, type ResultsFolder, type ResultsManifest } from './results.js';
 
 export interface FittedModel {
   readonly model: Model;
@@ -124,6 +124,18 @@ export async function rebuildModel(results: ResultsFolder, options: RebuildOptio
     );
   }
   return { model, panel, dataFile };
+}
+
+/**
+ * `rebuildModel` from the folder's manifest alone (it reads only the manifest, the folder and the
+ * parameter names of a results folder): the evaluation worker's model, and evaluateFolder's while
+ * draws.csv is still being parsed. Also returns the manifest.
+ */
+export async function rebuildFromManifest(dir: string, options: RebuildOptions = {}): Promise<FittedModel & { manifest: ResultsManifest }> {
+  const abs = resolve(dir);
+  const manifest = await loadManifest(abs);
+  const bare: ResultsFolder = { dir: abs, name: folderName(abs), manifest, names: manifest.parameter_names, numChains: 0, numDraws: 0, draws: [], sampleStats: {} };
+  return { ...(await rebuildModel(bare, options)), manifest };
 }
 
 /**
