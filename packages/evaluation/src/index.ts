@@ -18,6 +18,7 @@ export type { FittedModel, RebuildOptions } from './rebuild.js';
 
 // Diagnostics
 export { DEFAULT_DIAGNOSTIC_THRESHOLDS, diagnoseResults, summarizeResults } from './diagnostics.js';
+export { summarizeParameters } from './summary.js';
 export type { DiagnosticCheck, DiagnosticFailure, DiagnosticStatus, DiagnosticThresholds, DiagnosticsReport } from './diagnostics.js';
 
 // One pass over the draws (one model.loadDraw per draw) feeding the summaries below

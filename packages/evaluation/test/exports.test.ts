@@ -75,6 +75,7 @@ it('exports exactly the documented names', () => {
     'stackingWeights',
     'summarizeDerived',
     'summarizeDraws',
+    'summarizeParameters',
     'summarizeResults',
     'toJsonText',
     'vmmin',

@@ -50,12 +50,13 @@ import {
   formatMoney,
   formatTable,
   scoreForecasts,
+  summarizeParameters,
   toJsonText,
   type ForecastScore,
   type ScoredWeek,
 } from '@tributary/evaluation';
 import { buildModel, loadPriors, modelWorkerTarget, type BuildModelOptions, type Model, type ModelKind } from '@tributary/models';
-import { buildRng, sample, summarize } from '@tributary/sampler';
+import { buildRng, sample } from '@tributary/sampler';
 import { CliUsageError, choiceOption, intOption, type CommandSpec } from '../command.js';
 import { checkOutputLocation, writeDirAtomic } from '../util/atomic.js';
 import { csvField, csvNumber } from '../util/csv.js';
@@ -190,7 +191,7 @@ export const backtestCommand: CommandSpec = {
         });
         display?.finish();
         const constrained = constrainDraws(trainModel, posterior);
-        const summary = summarize(constrained, trainModel.constrainedDim, trainModel.constrainedNames as string[]);
+        const summary = summarizeParameters(constrained, trainModel.constrainedDim, trainModel.constrainedNames as string[]);
         const finite = (xs: number[]) => xs.filter((x) => Number.isFinite(x));
         const diagnostics = {
           divergences: posterior.sampleStats.divergent.reduce((a, d) => a + d.reduce((s, x) => s + x, 0), 0),
