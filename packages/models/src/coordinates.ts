@@ -14,52 +14,53 @@
  * (hierarchical, fixed transforms, 4 × (1000 + 1000)) 127 leapfrog steps per draw, the
  * posterior correlation matrix of θ having condition number 82.
  *
- * The map (one coordinate per coefficient set s — a market, or the one pooled set — changes;
- * every other coordinate of ψ is the θ coordinate of the same name):
- *   ψ_level[s] = m_s = Σ_j b_s[j] · x̄_s[j]     (the set's mean level: b_s its coefficient vector,
- *                                                x̄_s the mean design row over its observed weeks)
- * so the intercept is alpha_s = m_s − Σ_{j ≠ intercept} b_s[j] x̄_s[j] — a shear (alpha_s moves
- * by a function of the other coordinates), whose Jacobian determinant is 1. In the
- * hierarchical model the level is also partially centred (Papaspiliopoulos, Roberts & Sköld
- * 2007; the "variationally inferred parameterisation" of Gorinova, Moore & Hoffman 2020):
- *   ψ_level[g] = (alpha_g + (1 − λ_g)·rest_g − λ_g·alpha_mu) / alpha_sigma^λ_g
- * (rest_g = m_g − alpha_g): λ_g = 0 is the centred level m_g above, λ_g = 1 θ's own
- * non-centred alpha_z[g] — without the shear, which at small alpha_sigma would tie alpha_z to
- * every coefficient through rest_g / alpha_sigma (measured: 2–10× the divergences of θ on the
- * SBC replicates below). θ's alpha_z[g] = (alpha_g − alpha_mu) / alpha_sigma, so
- * log|det| = Σ_g (λ_g − 1)·log alpha_sigma (the shear adds nothing). For a normal level with data precision I_g and
- * prior scale σ_α the posterior of ψ is independent of σ_α at λ_g = 1 / (1 + σ_α²·I_g): the
- * centred form (λ = 0) suits markets whose data pin their level far more tightly than the
- * spread between markets (VOLTA: markets of different shapes), the non-centred one markets
- * whose levels barely differ (then the centred form is the funnel: measured on 8 SBC
- * replicates of 4 markets × 52 weeks, 2–17× the divergences of θ's non-centred coordinates).
- * `chooseCentring` sets λ_g ∈ {0, 1} before sampling from the data alone: per set a ridge
- * regression of y on the design (penalty 1 on every column but the intercept) gives the
- * intercept estimate, its variance and the residual variance s_g²; σ_α² is the method-of-moments
- * spread of the estimated intercepts less their mean variance (≥ 0), and I_g = n_g / s_g².
- * Any λ gives the same posterior (the map is a bijection with its Jacobian in lp_ψ); λ only
- * changes the geometry. x̄ is data: the media columns are H at the fixed transforms. With learned
- * transforms a set's mean media column follows the channel's saturation parameters p:
- * x̄_sc(p) = x̄_sc(p0)·h(ā_sc; p)/h(ā_sc; p0), ā_sc the set's mean positive adstocked spend at the
- * prior centres p0 — still a shear (the intercept moves by a function of other coordinates),
- * Jacobian 1. Without it, raising K (less saturation, smaller H) at fixed ψ moved every market's
- * mean level; with it the level stays put. VOLTA, learned, 4 × (1000 + 1000), seed 42
- * (`bench/experiments/sample-counts.mjs sampling curvature opt learn`, two runs each side):
- * 63.0 → 51.7 leapfrog steps per draw, gradient evaluations 565–577 k → 453 k, min bulk ESS per
- * 1,000 gradients 1.75–2.10 → 2.72. bench/stan/hierarchical_learned_level.stan does the
- * same, and its lp equals `model.sampling`'s (bench/lp_check_learned.R … level). Media coefficients are centred cell by cell by the same rule: a
- * market-channel cell whose log beta the data pin more tightly than the spread between
- * markets samples log beta[g,c] (θ's beta_z = (log beta − beta_log_mu) / beta_sigma, log|det|
- * −log beta_sigma[c] per cell); every other cell keeps beta_z. Centring every cell funnels
- * where a cell is weakly identified (measured on VOLTA: min ESS 7 of 4000), and there the rule
- * centres none; on a 40-geo × 156-week × 5-channel panel it centres 68 of 200 cells: min bulk
- * ESS per gradient 5.07 → 6.49 per 1,000 (seed 42, same 31.0 steps per draw).
+ * The map. Every coordinate of ψ is the θ coordinate of the same name except:
  *
- * Measured on VOLTA, hierarchical, fixed transforms, 4 × (1000 + 1000), seed 42, both with
- * Stan's warmup (`bash bench/coordinates/run.sh`, bench/results/sampling-coordinates.md): 126.5 →
- * 32.5 leapfrog steps per draw, gradient evaluations of the whole fit 1.21 M → 0.55 M, min bulk
- * ESS per gradient evaluation 1.45×. With learned transforms (bench/results/learned-transforms-
- * stan-comparison.md) Stan in these coordinates takes the same 62–63 steps per draw as Tributary.
+ * 1. The level (one coordinate per coefficient set s — a market, or the one pooled set):
+ *      ψ_level[s] = m_s = Σ_j b_s[j] · x̄_s[j]   (b_s the set's coefficient vector, x̄_s its mean
+ *                                                 design row over its observed weeks),
+ *    so the intercept is alpha_s = m_s − rest_s, rest_s = Σ_{j ≠ intercept} b_s[j] x̄_s[j]: a shear
+ *    (alpha_s moves by a function of other coordinates), Jacobian 1. x̄ is data: the media
+ *    columns are H at the fixed transforms. With learned transforms a set's mean media column
+ *    follows the channel's saturation parameters p, x̄_sc(p) = x̄_sc(p0)·h(ā_sc; p)/h(ā_sc; p0)
+ *    (ā_sc the set's mean positive adstocked spend at the prior centres p0) — still a shear;
+ *    without it, raising K (less saturation, smaller H) at fixed ψ moved every market's level.
+ * 2. In the hierarchical model the level is partially centred (Papaspiliopoulos, Roberts &
+ *    Sköld 2007; the "variationally inferred parameterisation" of Gorinova, Moore & Hoffman 2020):
+ *      ψ_level[g] = (alpha_g + (1 − λ_g)·rest_g − λ_g·alpha_mu) / alpha_sigma^λ_g.
+ *    λ_g = 0 is the centred level m_g of 1; λ_g = 1 is θ's own alpha_z[g], without the shear
+ *    (which at small alpha_sigma would tie alpha_z to every coefficient through
+ *    rest_g / alpha_sigma: 10–34× the divergences of θ on the SBC replicates below). With θ's
+ *    alpha_z[g] = (alpha_g − alpha_mu) / alpha_sigma, log|det| = Σ_g (λ_g − 1)·log alpha_sigma.
+ * 3. Hierarchical media cells chosen by the same rule sample log beta[g,c] instead of beta_z
+ *    (beta_z = (log beta − beta_log_mu) / beta_sigma; log|det| −log beta_sigma[c] per cell).
+ *
+ * Choosing the centring (`chooseCentring`, before sampling, from the data alone). For a normal
+ * coordinate with data precision I and prior scale τ the posterior of ψ is independent of τ at
+ * λ = 1 / (1 + τ²·I): centred (λ = 0) where the data pin the coordinate far more tightly than the
+ * spread between markets, non-centred where they do not (then the centred form is the funnel).
+ * Per set a ridge regression of y on the design (penalty 1 on every column but the intercept)
+ * gives each coefficient's estimate and variance and the residual variance s²; τ² is the
+ * method-of-moments spread of the markets' estimates less their mean variance (≥ 0); λ is
+ * rounded to 0 or 1 (the continuous weights, 0.007–0.05 on VOLTA, cost 44 leapfrog steps per
+ * draw against 33 for the centred level). Levels: I = n_s / s_s². Media cells: only cells whose
+ * estimate is clearly positive (> 2 sd) have a usable log estimate (variance var/estimate²; τ_c²
+ * over at least 3 such markets); the other cells keep beta_z. Any choice is the same posterior.
+ *
+ * Measured (VOLTA: 8 markets, 6 channels; hierarchical; 4 × (1000 + 1000), seed 42):
+ * - fixed transforms, both with Stan's warmup (`bash bench/coordinates/run.sh`,
+ *   bench/results/sampling-coordinates.md): θ 126.5 → ψ 32.5 leapfrog steps per draw, gradient
+ *   evaluations 1.21 M → 0.55 M, min bulk ESS per gradient 1.45×; every level centred, no cell;
+ * - learned transforms, the level following the saturation (`bench/experiments/sample-counts.mjs
+ *   sampling curvature opt learn`, two runs each side): 63.0 → 51.7 steps per draw, gradients
+ *   565–577 k → 453 k, min bulk ESS per 1,000 gradients 1.75–2.10 → 2.72;
+ *   bench/stan/hierarchical_learned_level.stan is this map in Stan, and its lp equals
+ *   `model.sampling`'s (bench/results/learned-transforms-lp-check.md);
+ * - centring every level on 8 SBC replicates (4 markets × 52 weeks × 3 channels, levels that
+ *   barely differ): 3–15× the divergences of θ; with the rule, θ's own (bench/results/sbc.md);
+ * - centring every media cell: min ESS 7 of 4000 on VOLTA (sparse markets), 3–6 of 600 on a
+ *   100-geo panel (bench/results/scale.md); the rule centres none there, and 68 of 200 cells on a
+ *   40-geo × 156 × 5 panel (min bulk ESS per gradient 5.07 → 6.49 per 1,000, 31.0 steps per draw).
  *
  * Deviation from Stan: none in the model; Stan programs (bench/stan) keep θ's parameterization
  * and the fixed-point lp checks compare `model.logDensityAndGradient` (θ), which is unchanged.
