@@ -68,6 +68,7 @@
  * the determinant by finite differences) and φ⁻¹∘φ = id.
  */
 import type { SaturationKind } from '@tributary/transforms';
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { sufficientStatistics, type ModelData } from './design.js';
 import { INTERCEPT_COLUMN } from './layout.js';
 import type { CoefficientTerm } from './terms/hierarchy.js';
@@ -365,20 +366,25 @@ export function chooseCentring(data: ModelData): Centring {
   const { xtx, xty, yty } = sufficientStatistics(data);
   const rows = new Float64Array(S);
   for (let n = 0; n < data.N; n++) rows[layout.setOf(data.obsMarket[n]!)]!++;
+  const none: Centring = { level: new Float64Array(S).fill(1), betaCentred: new Uint8Array(S * C) };
+  if (S < 2 || layout.kind !== 'hierarchical') return none;
   const est = new Float64Array(S * P);
   const estVar = new Float64Array(S * P);
   const resid = new Float64Array(S);
-  const A = new Float64Array(P * P);
-  const b = new Float64Array(P);
-  const e = new Float64Array(P);
-  const none: Centring = { level: new Float64Array(S).fill(1), betaCentred: new Uint8Array(S * C) };
+  // The columns whose estimates are used: the intercept and every media column.
+  const used = [INTERCEPT_COLUMN, ...Array.from({ length: C }, (_, c) => media0 + c)];
   for (let s = 0; s < S; s++) {
     const m = s * P * P;
-    for (let k = 0; k < P * P; k++) A[k] = xtx[m + k]!;
-    for (let j = 0; j < P; j++) if (j !== INTERCEPT_COLUMN) A[j * P + j]! += 1;
-    if (!choleskyInPlace(A, P)) return none;
-    b.set(xty.subarray(s * P, (s + 1) * P));
-    choleskySolve(A, P, b);
+    const A = Matrix.from1DArray(P, P, xtx.subarray(m, m + P * P));
+    for (let j = 0; j < P; j++) if (j !== INTERCEPT_COLUMN) A.set(j, j, A.get(j, j) + 1);
+    const chol = new CholeskyDecomposition(A);
+    if (!chol.isPositiveDefinite()) return none;
+    // One solve for the coefficients (column 0) and the used columns of A⁻¹ (columns 1…).
+    const rhs = Matrix.zeros(P, 1 + used.length);
+    for (let p = 0; p < P; p++) rhs.set(p, 0, xty[s * P + p]!);
+    used.forEach((j, k) => rhs.set(j, 1 + k, 1));
+    const x = chol.solve(rhs);
+    const b = x.getColumn(0);
     // Residual sum of squares: yᵀy − 2bᵀXᵀy + bᵀXᵀXb.
     let rss = yty[s]!;
     for (let p = 0; p < P; p++) {
@@ -386,15 +392,11 @@ export function chooseCentring(data: ModelData): Centring {
       for (let q = 0; q < P; q++) rss += b[p]! * xtx[m + p * P + q]! * b[q]!;
     }
     resid[s] = Math.max(rss, 0) / Math.max(rows[s]! - P, 1);
-    for (const j of [INTERCEPT_COLUMN, ...Array.from({ length: C }, (_, c) => media0 + c)]) {
-      e.fill(0);
-      e[j] = 1;
-      choleskySolve(A, P, e);
+    used.forEach((j, k) => {
       est[s * P + j] = b[j]!;
-      estVar[s * P + j] = resid[s]! * e[j]!;
-    }
+      estVar[s * P + j] = resid[s]! * x.get(j, 1 + k);
+    });
   }
-  if (S < 2 || layout.kind !== 'hierarchical') return none;
   const lambda = (tau2: number, precision: number) => {
     const lam = 1 / (1 + tau2 * precision);
     return Number.isFinite(lam) && lam < 0.5 ? 0 : 1;
@@ -420,35 +422,4 @@ function spreadBeyondNoise(values: number[], variances: number[]): number {
   const spread = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1);
   const noise = variances.reduce((a, v) => a + v, 0) / n;
   return Math.max(spread - noise, 0);
-}
-
-/** Lower Cholesky factor of a symmetric positive-definite d × d matrix, in place; false if not SPD. */
-function choleskyInPlace(a: Float64Array, d: number): boolean {
-  for (let j = 0; j < d; j++) {
-    let diag = a[j * d + j]!;
-    for (let k = 0; k < j; k++) diag -= a[j * d + k]! ** 2;
-    if (!(diag > 0)) return false;
-    const l = Math.sqrt(diag);
-    a[j * d + j] = l;
-    for (let i = j + 1; i < d; i++) {
-      let v = a[i * d + j]!;
-      for (let k = 0; k < j; k++) v -= a[i * d + k]! * a[j * d + k]!;
-      a[i * d + j] = v / l;
-    }
-  }
-  return true;
-}
-
-/** Solves L Lᵀ x = b in place, L from `choleskyInPlace`. */
-function choleskySolve(l: Float64Array, d: number, b: Float64Array): void {
-  for (let i = 0; i < d; i++) {
-    let v = b[i]!;
-    for (let k = 0; k < i; k++) v -= l[i * d + k]! * b[k]!;
-    b[i] = v / l[i * d + i]!;
-  }
-  for (let i = d - 1; i >= 0; i--) {
-    let v = b[i]!;
-    for (let k = i + 1; k < d; k++) v -= l[k * d + i]! * b[k]!;
-    b[i] = v / l[i * d + i]!;
-  }
 }
