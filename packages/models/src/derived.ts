@@ -127,63 +127,58 @@ function bumpChanges(data: ModelData, A: Float64Array, par: Float64Array, out: F
   return out;
 }
 
+/** `compute(data)` once per model (its ModelData), then the cached value: the per-model constants below. */
+function perModel<T>(compute: (data: ModelData) => T): (data: ModelData) => T {
+  const cache = new WeakMap<ModelData, T>();
+  return (data) => {
+    let value = cache.get(data);
+    if (value === undefined) {
+      value = compute(data);
+      cache.set(data, value);
+    }
+    return value;
+  };
+}
+
 /**
  * With fixed transforms the Δh of marginal ROAS are the same for every draw: computed once per
  * model and reused, which makes marginal ROAS a sum per draw instead of 2·N·C saturation
  * evaluations (the largest cost of `tributary evaluate`).
  */
-const bumpCache = new WeakMap<ModelData, Float64Array>();
-function fixedBumpChanges(data: ModelData): Float64Array {
-  let cached = bumpCache.get(data);
-  if (cached === undefined) {
-    cached = bumpChanges(data, data.fixedA, data.centreSlots(), new Float64Array(data.N * data.C));
-    bumpCache.set(data, cached);
-  }
-  return cached;
-}
+const fixedBumpChanges = perModel((data) => bumpChanges(data, data.fixedA, data.centreSlots(), new Float64Array(data.N * data.C)));
 
 /**
  * With fixed transforms, Σ Δh over each market's observed rows (G × C), summed in
  * `weightedChange`'s order: the units of marginal ROAS of a channel without a time-varying
  * effect, the same for every draw (bit for bit what the sum per draw gives).
  */
-const bumpUnitCache = new WeakMap<ModelData, Float64Array>();
-function fixedBumpUnits(data: ModelData): Float64Array {
-  let cached = bumpUnitCache.get(data);
-  if (cached === undefined) {
-    const { G, C, N, obsStart } = data;
-    const dh = fixedBumpChanges(data);
-    cached = new Float64Array(G * C);
-    for (let g = 0; g < G; g++) {
-      const from = obsStart[g]!;
-      const rows = obsStart[g + 1]! - from;
-      for (let c = 0; c < C; c++) cached[g * C + c] = weightedChange(dh, c * N + from, null, 0, rows);
-    }
-    bumpUnitCache.set(data, cached);
+const fixedBumpUnits = perModel((data) => {
+  const { G, C, N, obsStart } = data;
+  const dh = fixedBumpChanges(data);
+  const units = new Float64Array(G * C);
+  for (let g = 0; g < G; g++) {
+    const from = obsStart[g]!;
+    const rows = obsStart[g + 1]! - from;
+    for (let c = 0; c < C; c++) units[g * C + c] = weightedChange(dh, c * N + from, null, 0, rows);
   }
-  return cached;
-}
+  return units;
+});
 
 /**
  * With fixed transforms and no time-varying effects the design X is the same for every draw:
  * per market, the sum of every column over the market's observed rows (G × P, the rows summed in
  * order), computed once per model. A draw's contributions are then O(G·P) instead of O(N·P).
  */
-const columnSumCache = new WeakMap<ModelData, Float64Array>();
-function fixedColumnSums(data: ModelData): Float64Array {
-  let cached = columnSumCache.get(data);
-  if (cached === undefined) {
-    const { G, P, X, obsStart } = data;
-    cached = new Float64Array(G * P);
-    for (let g = 0; g < G; g++) {
-      for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
-        for (let p = 0; p < P; p++) cached[g * P + p]! += X[n * P + p]!;
-      }
+const fixedColumnSums = perModel((data) => {
+  const { G, P, X, obsStart } = data;
+  const sums = new Float64Array(G * P);
+  for (let g = 0; g < G; g++) {
+    for (let n = obsStart[g]!; n < obsStart[g + 1]!; n++) {
+      for (let p = 0; p < P; p++) sums[g * P + p]! += X[n * P + p]!;
     }
-    columnSumCache.set(data, cached);
   }
-  return cached;
-}
+  return sums;
+});
 
 export class LoadedDraw implements DrawView {
   private readonly B: Float64Array;
