@@ -108,6 +108,13 @@ export function choiceOption<T extends string>(value: unknown, flag: string, cho
   throw new CliUsageError(`--${flag} must be ${list}, got "${s}"`);
 }
 
+/** Reads a number option in the open interval (0, 1) (a probability such as --target-accept). */
+export function probabilityOption(value: unknown, flag: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new CliUsageError(`--${flag} must be a number in (0, 1), got "${String(value)}"`);
+  return n;
+}
+
 /** Reads an integer option, naming the flag and the valid range on error. */
 export function intOption(value: unknown, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const s = String(value);

@@ -57,7 +57,7 @@ import {
 } from '@tributary/evaluation';
 import { buildModel, loadPriors, modelWorkerTarget, type BuildModelOptions, type Model, type ModelKind } from '@tributary/models';
 import { buildRng, sample } from '@tributary/sampler';
-import { CliUsageError, choiceOption, intOption, type CommandSpec } from '../command.js';
+import { CliUsageError, choiceOption, intOption, probabilityOption, type CommandSpec } from '../command.js';
 import { checkOutputLocation, writeDirAtomic } from '../util/atomic.js';
 import { csvField, csvNumber } from '../util/csv.js';
 import { ProgressDisplay } from '../util/progress.js';
@@ -105,10 +105,8 @@ export const backtestCommand: CommandSpec = {
     const warmup = intOption(v.warmup, 'warmup', 0, 1_000_000);
     const draws = intOption(v.draws, 'draws', 1, 1_000_000);
     const seed = intOption(v.seed, 'seed', 0, 2 ** 32 - 1);
-    const targetAccept = Number(v['target-accept']);
-    if (!(targetAccept > 0 && targetAccept < 1)) throw new CliUsageError(`--target-accept must be a number in (0, 1), got "${String(v['target-accept'])}"`);
-    const likelihood = String(v.likelihood);
-    if (likelihood !== 'normal' && likelihood !== 'student-t') throw new CliUsageError(`--likelihood must be normal or student-t, got "${likelihood}"`);
+    const targetAccept = probabilityOption(v['target-accept'], 'target-accept');
+    const likelihood = choiceOption(v.likelihood, 'likelihood', ['normal', 'student-t'] as const);
     const parallel = v.parallel === undefined ? true : intOption(v.parallel, 'parallel', 0, 256) || false;
     const learnTransforms = v['learn-transforms'] === true;
     const isQuiet = v.quiet === true;

@@ -9,7 +9,7 @@ import { buildModel, loadPriors, modelWorkerTarget, type BuildModelOptions, type
 import { diagnoseResults, parseManifest, summarizeParameters, type DiagnosticsReport } from '@tributary/evaluation';
 import { channelDefaults } from '@tributary/transforms';
 import { formatSummaryCsv, sample, type Posterior } from '@tributary/sampler';
-import { CliUsageError, choiceOption, intOption, type CommandSpec, type OptionSpec } from '../command.js';
+import { CliUsageError, choiceOption, intOption, probabilityOption, type CommandSpec, type OptionSpec } from '../command.js';
 import { checkOutputLocation, writeDirAtomic } from '../util/atomic.js';
 import { drawsCsvChunks } from '../util/csv.js';
 import { ProgressDisplay } from '../util/progress.js';
@@ -98,14 +98,12 @@ export const fitCommand: CommandSpec = {
     const warmup = intOption(v.warmup, 'warmup', 0, 1_000_000);
     const draws = intOption(v.draws, 'draws', 1, 1_000_000);
     const seed = intOption(v.seed, 'seed', 0, 2 ** 32 - 1);
-    const targetAccept = Number(v['target-accept']);
-    if (!(targetAccept > 0 && targetAccept < 1)) throw new CliUsageError(`--target-accept must be a number in (0, 1), got "${String(v['target-accept'])}"`);
+    const targetAccept = probabilityOption(v['target-accept'], 'target-accept');
     const maxTreeDepth = intOption(v['max-treedepth'], 'max-treedepth', 1, 20);
     const metric = choiceOption(v.metric, 'metric', ['diag', 'dense'] as const);
     const warmupStart = choiceOption(v['warmup-start'], 'warmup-start', ['optimized', 'stan'] as const);
     const coordinates = choiceOption(v.coordinates, 'coordinates', ['sampling', 'model'] as const);
-    const likelihood = String(v.likelihood);
-    if (likelihood !== 'normal' && likelihood !== 'student-t') throw new CliUsageError(`--likelihood must be normal or student-t, got "${likelihood}"`);
+    const likelihood = choiceOption(v.likelihood, 'likelihood', ['normal', 'student-t'] as const);
     const parallel = v.parallel === undefined ? true : intOption(v.parallel, 'parallel', 0, 256) || false;
     const learnTransforms = v['learn-transforms'] === true;
     const failOn = failOnOption(v['fail-on']);

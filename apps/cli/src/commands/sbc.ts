@@ -81,7 +81,7 @@ import { ReplicateSimulator, uniformRng } from '../sbc/simulate.js';
 import { checkJobs, type JobFile } from '../batch/jobs.js';
 import { runLocal } from '../batch/local.js';
 import { MAX_ATTEMPTS, openRedis, parseQueueUrl, runQueued } from '../batch/queue.js';
-import { CliUsageError, choiceOption, intOption, type CommandSpec } from '../command.js';
+import { CliUsageError, choiceOption, intOption, probabilityOption, type CommandSpec } from '../command.js';
 import type { CliIo } from '../io.js';
 // main.ts imports this module too; COMMANDS is read only when the replicates run, after both loaded.
 import { COMMANDS } from '../main.js';
@@ -131,8 +131,7 @@ export const sbcCommand: CommandSpec = {
     if (chains * draws < drawsPerFit) {
       throw new CliUsageError(`--draws-per-fit ${drawsPerFit} needs at least as many post-warmup draws per fit, but --chains × --draws is ${chains * draws}; raise --draws or lower --draws-per-fit`);
     }
-    const targetAccept = String(v['target-accept']);
-    if (!(Number(targetAccept) > 0 && Number(targetAccept) < 1)) throw new CliUsageError(`--target-accept must be a number in (0, 1), got "${targetAccept}"`);
+    const targetAccept = probabilityOption(v['target-accept'], 'target-accept');
     const seed = intOption(v.seed, 'seed', 0, 2 ** 32 - 1);
     const attempts = intOption(v.attempts, 'attempts', 1, MAX_ATTEMPTS);
     const target = v.queue === undefined ? undefined : parseQueueUrl(String(v.queue));
@@ -146,8 +145,8 @@ export const sbcCommand: CommandSpec = {
 
     const design = buildSbcDesign({ markets, weeks, channels, seed });
     const model = buildModel(design.panel, { kind: kind as ModelKind });
-    const settings = { markets, weeks, channels, chains, warmup, draws, target_accept: Number(targetAccept), seed, likelihood: 'normal', transforms: 'fixed (channel defaults)' };
-    const fitArgs = ['--target', SBC_TARGET, '--channels', design.channels.join(','), '--model', kind, '--chains', String(chains), '--warmup', String(warmup), '--draws', String(draws), '--target-accept', targetAccept, '--quiet'];
+    const settings = { markets, weeks, channels, chains, warmup, draws, target_accept: targetAccept, seed, likelihood: 'normal', transforms: 'fixed (channel defaults)' };
+    const fitArgs = ['--target', SBC_TARGET, '--channels', design.channels.join(','), '--model', kind, '--chains', String(chains), '--warmup', String(warmup), '--draws', String(draws), '--target-accept', String(v['target-accept']), '--quiet'];
     let code = 0;
     await writeDirAtomic(outDir, 'sbc', async (tmp) => {
       const dir = join(tmp, 'replicates');
